@@ -1,0 +1,40 @@
+# Two commands on a fresh machine: `make serve` and `make test`. Both create .venv when it is
+# missing (or when pyproject.toml changed) and reuse it otherwise.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SDK_STAMP := tests/sdk/node_modules/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8080
+
+.PHONY: serve test lint typecheck pytest clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+# The vendors' own npm clients, which the SDK tests run unchanged against the mock.
+$(SDK_STAMP): tests/sdk/package.json tests/sdk/package-lock.json
+	npm ci --prefix tests/sdk --no-audit --no-fund --loglevel=error
+	touch $(SDK_STAMP)
+
+serve: $(STAMP)
+	$(BIN)/mockserver serve --host $(HOST) --port $(PORT)
+
+test: lint typecheck pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check mockserver tests
+	$(BIN)/ruff format --check mockserver tests
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+pytest: $(STAMP) $(SDK_STAMP)
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) tests/sdk/node_modules .mypy_cache .ruff_cache .pytest_cache

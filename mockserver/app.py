@@ -1,0 +1,164 @@
+"""The application factory: every vendor's spec mounted under its prefix in one Connexion app.
+
+Start-up does all the checking it can before serving: every spec is parsed and validated, every
+fixture validated against its spec, every operationId bound to a handler. Any failure raises a
+:class:`~mockserver.errors.StartupError` that names the file and the place.
+
+At request time every error, whatever raised it (Connexion's routing, security or validation,
+Starlette, a vendor handler), goes through one handler that turns it into an
+:class:`~mockserver.errors.HTTPError` and lets the vendor owning the path render it.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import orjson
+from connexion import AsyncApp
+from connexion.exceptions import ProblemException
+from connexion.lifecycle import ConnexionRequest, ConnexionResponse
+from connexion.middleware import MiddlewarePosition
+from connexion.resolver import Resolver
+from starlette.exceptions import HTTPException
+from starlette.middleware.cors import CORSMiddleware
+
+from .config import Settings
+from .errors import (
+    ERRORS_BY_STATUS,
+    HTTPError,
+    MethodNotAllowed,
+    NotFound,
+    SpecError,
+)
+from .fixtures import load_fixtures
+from .specs import json_pointer, load_spec
+from .store import Store
+from .validation import VALIDATOR_MAP_ALL_PROBLEMS, ExplodedArraysURIParser
+from .vendors import VENDORS, VendorAPI
+
+__all__ = ["MockServer", "create_app"]
+
+logger = logging.getLogger("mockserver")
+# Connexion warns on every request to an operation with several request media types (our token
+# endpoint takes multipart and urlencoded, as the vendor's does): noise, not news.
+logging.getLogger("connexion.operations.openapi3").setLevel(logging.ERROR)
+
+# Headers a browser app may read from our answers (paging links, downloads, auth challenges).
+_EXPOSED_HEADERS = ["Content-Disposition", "Link", "Location", "WWW-Authenticate", "Allow"]
+
+
+class MockServer:
+    """The ASGI app together with the state it serves, for the CLI, the tests and admin tools."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings()
+        specs = {v.name: load_spec(self.settings.specs_dir / f"{v.name}.yaml") for v in VENDORS}
+        self.store = Store(
+            {
+                v.name: load_fixtures(
+                    self.settings.fixtures_dir / v.name, v.fixtures, specs[v.name]
+                )
+                for v in VENDORS
+            }
+        )
+        self.apis: dict[str, VendorAPI] = {
+            v.name: v(specs[v.name], self.store, self.settings) for v in VENDORS
+        }
+        for api in self.apis.values():
+            _check_handlers(api)
+        self.app = self._build()
+
+    def _build(self) -> AsyncApp:
+        app = AsyncApp(__name__)
+        for api in self.apis.values():
+            app.add_api(
+                api.spec.document,
+                base_path=api.prefix,
+                name=api.name,
+                resolver=Resolver(function_resolver=api.resolve),
+                security_map=api.security_map(),
+                validator_map=VALIDATOR_MAP_ALL_PROBLEMS,
+                uri_parser_class=ExplodedArraysURIParser,
+                validate_responses=self.settings.validate_responses,
+                pythonic_params=True,
+            )
+        for exc_class in (Exception, HTTPException, ProblemException, HTTPError):
+            app.add_error_handler(exc_class, self._handle_error)
+        app.add_middleware(
+            CORSMiddleware,
+            position=MiddlewarePosition.BEFORE_EXCEPTION,
+            allow_origins=list(self.settings.cors_origins),
+            allow_methods=["*"],
+            allow_headers=["*"],
+            allow_credentials=True,
+            expose_headers=_EXPOSED_HEADERS,
+        )
+        return app
+
+    def api_for(self, path: str) -> VendorAPI | None:
+        for api in self.apis.values():
+            if path == api.prefix or path.startswith(api.prefix + "/"):
+                return api
+        return None
+
+    def _handle_error(self, request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+        api = self.api_for(request.url.path)
+        error = self._as_http_error(request, api, exc)
+        if error.status >= 500:
+            logger.error("%s %s failed", request.method, request.url.path, exc_info=exc)
+        if api is None:
+            return ConnexionResponse(
+                status_code=error.status,
+                body=orjson.dumps({"error": error.reason, "message": error.message}),
+                mimetype="application/json",
+                headers=error.headers,
+            )
+        response = api.render_error(error, request)
+        return ConnexionResponse(
+            status_code=response.status_code,
+            body=response.body,
+            mimetype=response.media_type,
+            headers={k: v for k, v in response.headers.items() if k.lower() != "content-length"},
+        )
+
+    @staticmethod
+    def _as_http_error(
+        request: ConnexionRequest, api: VendorAPI | None, exc: Exception
+    ) -> HTTPError:
+        if isinstance(exc, HTTPError):
+            return exc
+        if not isinstance(exc, HTTPException):
+            return HTTPError(
+                "The mock server failed to answer; see its log", reason="internal_error"
+            )
+        status = exc.status_code
+        detail = str(exc.detail) if exc.detail else ""
+        method, path = request.method, request.url.path
+        if status == 404:
+            return NotFound(f"No resource at {method} {path}")
+        if status == 405:
+            allowed = api.spec.allowed_methods(path.removeprefix(api.prefix)) if api else None
+            return MethodNotAllowed(
+                f"{method} is not allowed on {path}; allowed: {', '.join(allowed or [])}",
+                allow=allowed or [],
+            )
+        cls = ERRORS_BY_STATUS.get(status, HTTPError)
+        error = cls(detail or "Request failed")
+        if cls is HTTPError:
+            error.status = status
+        return error
+
+
+def _check_handlers(api: VendorAPI) -> None:
+    """Every operation has its handler, checked now: Connexion would only find out on a request."""
+    for operation in api.spec.operations.values():
+        try:
+            api.resolve(operation.operation_id)
+        except LookupError as exc:
+            pointer = json_pointer(("paths", operation.path, operation.method, "operationId"))
+            raise SpecError(str(api.spec.file), pointer, str(exc)) from None
+
+
+def create_app(settings: Settings | None = None) -> AsyncApp:
+    """ASGI app factory (``uvicorn --factory mockserver.app:create_app``)."""
+    return MockServer(settings or Settings.from_env()).app

@@ -1,0 +1,140 @@
+"""Authentication: signed tokens, and wiring vendors' verifiers into Connexion's security layer.
+
+Connexion already reads the spec's ``security`` requirements, extracts credentials (Basic, Bearer,
+OAuth2 bearer tokens, API keys in headers, queries or cookies) and tries each alternative in
+turn. What it cannot know is how to check them against fixtures; it normally finds a checking
+function through an ``x-…InfoFunc`` import path in the spec. Our specs stay faithful to the
+vendors instead, so :func:`security_map` gives Connexion handler classes that look the verifier up
+by the scheme's name in the vendor module.
+
+Tokens the mock issues are JWTs signed with the server's secret. They survive a restart (the
+secret is stable, by default), which matters to a frontend whose SDK caches its token.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import jwt
+from connexion.security import (
+    NO_VALUE,
+    ApiKeySecurityHandler,
+    BasicSecurityHandler,
+    BearerSecurityHandler,
+    OAuthSecurityHandler,
+)
+
+from .errors import Unauthorized
+
+__all__ = ["DEFAULT_SECRET", "Clock", "Principal", "TokenIssuer", "Verifier", "security_map"]
+
+Clock = Callable[[], float]
+Principal = dict[str, Any]
+"""What a verifier returns: Connexion stores it as ``context['token_info']``."""
+
+Verifier = Callable[..., Principal]
+"""Checks credentials; Basic gets ``(username, password)``, every other scheme ``(value,)``.
+
+It returns the principal or raises :class:`~mockserver.errors.Unauthorized` /
+:class:`~mockserver.errors.Forbidden`.
+"""
+
+DEFAULT_SECRET = "chat-session-mockserver-development-secret"
+
+
+class ExpiredToken(Unauthorized):
+    reason = "expired_token"
+
+
+class TokenIssuer:
+    """Issues and verifies HS256 JWTs against an injectable clock."""
+
+    def __init__(self, secret: str = DEFAULT_SECRET, clock: Clock = time.time) -> None:
+        self.secret = secret
+        self.clock = clock
+
+    def issue(self, subject: str, ttl: int, **claims: Any) -> str:
+        now = int(self.clock())
+        payload = {"sub": subject, "iat": now, "exp": now + ttl, "jti": secrets.token_hex(8)}
+        return jwt.encode({**payload, **claims}, self.secret, algorithm="HS256")
+
+    def verify(self, token: str) -> dict[str, Any]:
+        """The token's claims; :class:`Unauthorized` if forged or malformed, expired included."""
+        try:
+            claims: dict[str, Any] = jwt.decode(
+                token, self.secret, algorithms=["HS256"], options={"verify_exp": False}
+            )
+        except jwt.InvalidTokenError:
+            raise Unauthorized("The access token is not valid", reason="invalid_token") from None
+        # Expiry is checked here, against our clock, so tests can move time instead of sleeping.
+        if claims.get("exp", 0) <= self.clock():
+            raise ExpiredToken("The access token has expired")
+        return claims
+
+
+def security_map(verifiers: Mapping[str, Verifier], schemes: Mapping[str, Any]) -> dict[str, type]:
+    """Connexion ``security_map`` whose handlers call ``verifiers[scheme name]``.
+
+    ``schemes`` are the spec's security schemes; HTTP schemes other than Basic and Bearer (for
+    example SuperOffice's ``SOTicket``) get a handler that matches the scheme word.
+    """
+
+    # Connexion hands a handler the scheme's definition, not its name; the definitions of one
+    # spec differ (by description at least), so the definition finds the name.
+    def resolve(scheme: Mapping[str, Any]) -> Verifier | None:
+        name = next((n for n, s in schemes.items() if s == scheme), None)
+        return verifiers.get(name) if name is not None else None
+
+    class Basic(BasicSecurityHandler):  # type: ignore[misc]
+        def _resolve_func(self, scheme: Mapping[str, Any]) -> Verifier | None:
+            return resolve(scheme)
+
+    class Bearer(BearerSecurityHandler):  # type: ignore[misc]
+        def _resolve_func(self, scheme: Mapping[str, Any]) -> Verifier | None:
+            return resolve(scheme)
+
+    class ApiKey(ApiKeySecurityHandler):  # type: ignore[misc]
+        def _resolve_func(self, scheme: Mapping[str, Any]) -> Verifier | None:
+            return resolve(scheme)
+
+    class OAuth(OAuthSecurityHandler):  # type: ignore[misc]
+        def get_tokeninfo_func(self, scheme: Mapping[str, Any]) -> Verifier | None:
+            return resolve(scheme)
+
+    handlers: dict[str, type] = {
+        "basic": Basic,
+        "bearer": Bearer,
+        "apiKey": ApiKey,
+        "oauth2": OAuth,
+    }
+    for scheme in schemes.values():
+        word = str(scheme.get("scheme", "")).lower()
+        if scheme.get("type") == "http" and word not in ("basic", "bearer"):
+            handlers[word] = _http_scheme_handler(word, resolve)
+    return handlers
+
+
+def _http_scheme_handler(
+    word: str, resolve: Callable[[Mapping[str, Any]], Verifier | None]
+) -> type:
+    """A handler for ``Authorization: <word> <credentials>``, the word in any letter case."""
+
+    class HttpScheme(BearerSecurityHandler):  # type: ignore[misc]
+        def _resolve_func(self, scheme: Mapping[str, Any]) -> Verifier | None:
+            return resolve(scheme)
+
+        def _get_verify_func(self, verifier: Verifier) -> Callable[[Any], Any]:
+            check = self._generic_check(verifier, "Provided authorization is not valid")
+
+            def wrapper(request: Any) -> Any:
+                auth_type, value = self.get_auth_header_value(request)
+                if auth_type != word:
+                    return NO_VALUE
+                return check(request, value)
+
+            return wrapper
+
+    return HttpScheme

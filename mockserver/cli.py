@@ -1,0 +1,125 @@
+"""The ``mockserver`` command."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+import uvicorn
+
+from .app import MockServer
+from .config import Settings
+from .errors import StartupError
+from .generators import write_fixtures
+from .vendors import VENDORS
+
+__all__ = ["main"]
+
+_VENDOR_NAMES = click.Choice([v.name for v in VENDORS])
+
+
+@click.group()
+@click.version_option(package_name="mockserver")
+def main() -> None:
+    """OpenAPI-first mock and contract-test server for chat-session APIs."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8080, show_default=True, type=int, help="Port to listen on.")
+@click.option(
+    "--fixtures",
+    "fixtures_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Fixture folder (one sub-folder per vendor).  [default: the project's fixtures/]",
+)
+@click.option(
+    "--specs",
+    "specs_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder of the vendor specs.  [default: the project's openapi/]",
+)
+@click.option(
+    "--cors-origin",
+    "cors_origins",
+    multiple=True,
+    help="Origin allowed to call the mock from a browser (repeatable).  [default: every origin]",
+)
+@click.option("--reload", is_flag=True, help="Restart when the mock's code changes.")
+@click.option("--log-level", default="info", show_default=True)
+def serve(
+    host: str,
+    port: int,
+    fixtures_dir: Path | None,
+    specs_dir: Path | None,
+    cors_origins: tuple[str, ...],
+    reload: bool,
+    log_level: str,
+) -> None:
+    """Serve every vendor API, each under its own prefix, on one port."""
+    defaults = Settings()
+    settings = Settings(
+        specs_dir=specs_dir or defaults.specs_dir,
+        fixtures_dir=fixtures_dir or defaults.fixtures_dir,
+        cors_origins=cors_origins or defaults.cors_origins,
+    )
+    # Build once before uvicorn runs: a bad spec or fixture is reported as one clear line.
+    server = _build_or_exit(settings)
+    for api in server.apis.values():
+        click.echo(f"{api.title:<12} http://{host}:{port}{api.prefix}   (UI {api.prefix}/ui/)")
+    if reload:
+        import os
+
+        os.environ.update(settings.to_env())
+        uvicorn.run(
+            "mockserver.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            reload=True,
+            log_level=log_level,
+        )
+    else:
+        uvicorn.run(server.app, host=host, port=port, log_level=log_level)
+
+
+@main.group()
+def fixtures() -> None:
+    """Work with fixture data."""
+
+
+@fixtures.command("generate")
+@click.argument("api", type=_VENDOR_NAMES)
+@click.option("--count", default=1000, show_default=True, help="Number of chat sessions.")
+@click.option("--seed", default=1, show_default=True, help="Same seed, same data.")
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write <collection>.json files into (a vendor's fixture folder).",
+)
+def generate(api: str, count: int, seed: int, out_dir: Path) -> None:
+    """Write a deterministic, spec-valid fixture set for API."""
+    for path in write_fixtures(api, count, seed, out_dir):
+        click.echo(str(path))
+
+
+@fixtures.command("check")
+@click.option("--fixtures", "fixtures_dir", type=click.Path(file_okay=False, path_type=Path))
+def check(fixtures_dir: Path | None) -> None:
+    """Validate every spec and fixture as start-up does, without serving."""
+    settings = Settings(fixtures_dir=fixtures_dir) if fixtures_dir else Settings()
+    server = _build_or_exit(settings)
+    for api in server.apis.values():
+        sizes = ", ".join(f"{n}={len(c)}" for n, c in server.store.collections(api.name).items())
+        click.echo(f"{api.name}: ok ({sizes})")
+
+
+def _build_or_exit(settings: Settings) -> MockServer:
+    try:
+        return MockServer(settings)
+    except StartupError as exc:
+        click.echo(f"mockserver: cannot start: {exc}", err=True)
+        sys.exit(2)

@@ -1,0 +1,159 @@
+"""Reading a vendor's OpenAPI document, and answering questions about it.
+
+Connexion validates the document when an API is added, but its error is a traceback about
+jsonschema internals. Here the same validation runs first and a failure becomes a
+:class:`~mockserver.errors.SpecError` naming the file, the JSON pointer and the line. The rest of
+the module answers what the generic machinery asks of a spec: the schema of a component, the
+media types an operation produces, the methods a path allows.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+from connexion.exceptions import InvalidSpecification
+from connexion.spec import OpenAPISpecification
+
+from .errors import SpecError
+
+__all__ = ["HTTP_METHODS", "Operation", "Spec", "json_pointer", "load_spec"]
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+def json_pointer(parts: Iterator[Any] | tuple[Any, ...] | list[Any]) -> str:
+    """RFC 6901 pointer for a sequence of keys and indexes."""
+    escaped = (str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+    return "/" + "/".join(escaped) if parts else "/"
+
+
+@dataclass(frozen=True)
+class Operation:
+    """What the generic machinery needs to know about one operation."""
+
+    operation_id: str
+    method: str
+    path: str
+    # status code (as written in the spec, e.g. "200") -> media types, in document order
+    produces: Mapping[str, tuple[str, ...]]
+
+    def media_types(self, status: str = "200") -> tuple[str, ...]:
+        return self.produces.get(status, ())
+
+
+class Spec:
+    """One vendor's OpenAPI document: the raw form Connexion is given and the resolved form."""
+
+    def __init__(self, file: Path, document: dict[str, Any], resolved: Mapping[str, Any]) -> None:
+        self.file = file
+        self.document = document
+        self.resolved = resolved
+        self.operations = {op.operation_id: op for op in self._operations()}
+        self._path_patterns = [
+            (re.compile(_template_regex(path)), path) for path in resolved.get("paths", {})
+        ]
+
+    def schema(self, pointer: str) -> Mapping[str, Any]:
+        """The resolved schema at a ``#/components/...`` pointer."""
+        node: Any = self.resolved
+        for part in pointer.removeprefix("#/").split("/"):
+            part = part.replace("~1", "/").replace("~0", "~")
+            if not isinstance(node, Mapping) or part not in node:
+                raise SpecError(str(self.file), pointer, "no such schema in the spec")
+            node = node[part]
+        return node  # type: ignore[no-any-return]
+
+    def match(self, path: str) -> str | None:
+        """The path template (``/chat-sessions/{id}``) a request path falls under, if any."""
+        return next((t for pattern, t in self._path_patterns if pattern.fullmatch(path)), None)
+
+    def allowed_methods(self, path: str) -> list[str] | None:
+        """Methods the spec documents for a request path, or None when no path template matches."""
+        template = self.match(path)
+        if template is None:
+            return None
+        item = self.resolved["paths"][template]
+        methods = [m.upper() for m in HTTP_METHODS if m in item]
+        if "GET" in methods and "HEAD" not in methods:
+            methods.append("HEAD")
+        return methods
+
+    def _operations(self) -> Iterator[Operation]:
+        for path, item in self.resolved.get("paths", {}).items():
+            for method in HTTP_METHODS:
+                op = item.get(method)
+                if not op or "operationId" not in op:
+                    continue
+                produces = {
+                    str(status): tuple(response.get("content", {}))
+                    for status, response in op.get("responses", {}).items()
+                }
+                yield Operation(op["operationId"], method, path, produces)
+
+
+def _template_regex(path: str) -> str:
+    parts = re.split(r"(\{[^}]+\})", path)
+    return "".join("[^/]+" if p.startswith("{") else re.escape(p) for p in parts)
+
+
+def load_spec(file: Path) -> Spec:
+    """Parse and validate an OpenAPI 3.0 document, or raise SpecError naming file and place."""
+    text = _read(file)
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        raise SpecError(str(file), "/", f"not valid YAML: {exc}", line) from None
+    if not isinstance(document, dict):
+        raise SpecError(str(file), "/", "an OpenAPI document must be a mapping")
+    if not str(document.get("openapi", "")).startswith("3.0."):
+        raise SpecError(
+            str(file), "/openapi", "only OpenAPI 3.0.x is supported (Connexion 3.3 rejects 3.1)"
+        )
+    try:
+        resolved = OpenAPISpecification(copy.deepcopy(document)).spec
+    except InvalidSpecification as exc:
+        # "is not valid under any of the given schemas" says nothing; the closest alternative's
+        # own complaint ("'description' is a required property") does.
+        best = jsonschema.exceptions.best_match(exc.context) if exc.context else None
+        message = best.message if best is not None else exc.message
+        path = [*exc.absolute_path, *(best.relative_path if best is not None else ())]
+        raise SpecError(str(file), json_pointer(path), message, _line_of(text, path)) from None
+    except (jsonschema.exceptions.RefResolutionError, LookupError) as exc:
+        raise SpecError(str(file), "/", f"unresolvable $ref: {exc}") from None
+    return Spec(file, document, resolved)
+
+
+def _read(file: Path) -> str:
+    try:
+        return file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SpecError(str(file), "/", f"cannot read the file: {exc}") from None
+
+
+def _line_of(text: str, path: Any) -> int | None:
+    """The 1-based line where the YAML node at a path is named (its key, for a mapping entry)."""
+    node = yaml.compose(text)
+    line = None
+    for part in path:
+        if isinstance(node, yaml.MappingNode):
+            entry = next(((k, v) for k, v in node.value if k.value == str(part)), None)
+            if entry is None:
+                return None
+            line, node = entry[0].start_mark.line, entry[1]
+        elif (
+            isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value)
+        ):
+            node = node.value[part]
+            line = node.start_mark.line
+        else:
+            return None
+    return None if line is None else int(line) + 1

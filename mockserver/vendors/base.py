@@ -1,0 +1,132 @@
+"""What every vendor module builds on.
+
+A vendor is a subclass of :class:`VendorAPI` that says only what is particular to it: its name
+(which is also its mount prefix, spec file and fixture folder), its fixture collections, how its
+credentials are checked, what its error body looks like, and one handler method per operationId
+(``listChatSessions`` -> ``list_chat_sessions``). Routing, validation, auth extraction, the store,
+paging, sorting, filtering, projection and negotiation are the generic machinery it calls.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar
+
+import inflection
+import orjson
+from connexion.context import context, request
+from connexion.lifecycle import ConnexionRequest
+from starlette.requests import Request
+from starlette.responses import Response
+
+from ..auth import Principal, TokenIssuer, Verifier, security_map
+from ..config import Settings
+from ..errors import HTTPError
+from ..fixtures import Fixture
+from ..negotiation import is_json, negotiate
+from ..specs import Operation, Spec
+from ..store import Collection, Store
+
+__all__ = ["VendorAPI"]
+
+logger = logging.getLogger("mockserver")
+
+
+class VendorAPI:
+    """One vendor's API, bound to its spec, its part of the store and the server settings."""
+
+    name: ClassVar[str]
+    """Mount prefix (``/<name>``), spec file (``<name>.yaml``) and fixture folder."""
+    title: ClassVar[str]
+    fixtures: ClassVar[tuple[Fixture, ...]] = ()
+    error_media_type: ClassVar[str] = "application/json"
+
+    def __init__(self, spec: Spec, store: Store, settings: Settings) -> None:
+        self.spec = spec
+        self.store = store
+        self.settings = settings
+        self.tokens = TokenIssuer(settings.token_secret, settings.clock)
+
+    # -- what a vendor says --------------------------------------------------------------------
+
+    def verifiers(self) -> Mapping[str, Verifier]:
+        """Security scheme name (as in the spec) -> credential check."""
+        return {}
+
+    def error_body(self, error: HTTPError, request: Request) -> Any:
+        """The vendor's error shape for ``error``, which ``request`` ran into."""
+        raise NotImplementedError
+
+    # -- wiring --------------------------------------------------------------------------------
+
+    @property
+    def prefix(self) -> str:
+        return f"/{self.name}"
+
+    def resolve(self, operation_id: str) -> Callable[..., Any]:
+        """The handler for an operationId, for Connexion's resolver."""
+        handler = getattr(self, inflection.underscore(operation_id), None)
+        if handler is None:
+            raise LookupError(
+                f"{type(self).__module__} has no handler for operationId '{operation_id}' "
+                f"(expected a method named {inflection.underscore(operation_id)})"
+            )
+        return handler  # type: ignore[no-any-return]
+
+    def security_map(self) -> dict[str, type]:
+        schemes = self.spec.resolved.get("components", {}).get("securitySchemes", {})
+        return security_map(self.verifiers(), schemes)
+
+    def render_error(self, error: HTTPError, request: Request) -> Response:
+        return self.respond(
+            self.error_body(error, request),
+            status=error.status,
+            media_type=self.error_media_type,
+            headers=error.headers,
+        )
+
+    # -- what handlers use ---------------------------------------------------------------------
+
+    @property
+    def request(self) -> ConnexionRequest:
+        return request
+
+    @property
+    def principal(self) -> Principal:
+        """What the verifier returned for the credentials of the current request."""
+        return context["token_info"]  # type: ignore[no-any-return]
+
+    @property
+    def operation(self) -> Operation:
+        routing = self.request.scope["extensions"]["connexion_routing"]
+        return self.spec.operations[routing["operation_id"]]
+
+    def collection(self, name: str) -> Collection:
+        return self.store.collections(self.name)[name]
+
+    def base_url(self) -> str:
+        """Absolute URL of this API's root as the client reached it (host, port, prefix)."""
+        url = self.request.url
+        return f"{url.scheme}://{url.netloc}{self.prefix}"
+
+    def negotiate(self, status: str = "200") -> str:
+        """The media type to answer the current operation with, from the client's Accept."""
+        return negotiate(self.request.headers.get("accept"), self.operation.media_types(status))
+
+    def respond(
+        self,
+        body: Any,
+        *,
+        status: int = 200,
+        media_type: str = "application/json",
+        headers: Mapping[str, str] | None = None,
+    ) -> Response:
+        """A response with ``body`` serialised for ``media_type`` (JSON flavours here)."""
+        if isinstance(body, bytes):
+            content = body
+        elif is_json(media_type):
+            content = orjson.dumps(body)
+        else:
+            raise ValueError(f"no renderer for {media_type}")
+        return Response(content, status_code=status, media_type=media_type, headers=headers)

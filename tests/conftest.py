@@ -1,0 +1,109 @@
+"""Shared fixtures: one mock server for the session, its test client, a clock tests can move,
+a checker that every answer conforms to the vendor's spec, and a live server on loopback."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+
+import httpx
+import pytest
+import schemathesis
+import uvicorn
+from starlette.testclient import TestClient
+
+from mockserver import MockServer, Settings
+
+
+class FakeClock:
+    """Time that moves only when a test says so, so expiry is tested without sleeping."""
+
+    def __init__(self) -> None:
+        self.now = time.time()
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture(scope="session")
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture(scope="session")
+def server(clock: FakeClock) -> MockServer:
+    # Response validation on: a handler answering off-spec fails the test with a 500.
+    return MockServer(Settings(validate_responses=True, clock=clock))
+
+
+@pytest.fixture(autouse=True)
+def _fresh_state(server: MockServer) -> Iterator[None]:
+    """Every test starts from the fixtures, whatever the previous one wrote."""
+    yield
+    server.store.reset()
+
+
+@pytest.fixture(scope="session")
+def client(server: MockServer) -> Iterator[TestClient]:
+    with server.app.test_client() as test_client:
+        yield test_client
+
+
+Conforms = Callable[[httpx.Response], None]
+
+
+@pytest.fixture(scope="session")
+def conforms(server: MockServer) -> Conforms:
+    """Assert that an answer (2xx or error) is one the vendor's spec documents, body included.
+
+    Connexion validates 2xx bodies; error bodies are rendered after its validation, so this
+    check (Schemathesis' response validation against the same spec) covers them too.
+    """
+    schemas = {
+        name: schemathesis.openapi.from_path(api.spec.file) for name, api in server.apis.items()
+    }
+
+    def check(response: httpx.Response) -> None:
+        path = response.request.url.path
+        api = server.api_for(path)
+        assert api is not None, f"{path} is not under any vendor prefix"
+        template = api.spec.match(path.removeprefix(api.prefix))
+        assert template is not None, f"{path} matches no path of {api.spec.file}"
+        operation = schemas[api.name][template][response.request.method]
+        operation.validate_response(response)
+        documented = operation.definition.raw["responses"]
+        assert str(response.status_code) in documented, (
+            f"{response.status_code} is not documented for {response.request.method} {template}"
+        )
+
+    return check
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def live_url() -> Iterator[str]:
+    """A real server on a free loopback port, as `mockserver serve` runs it."""
+    port = _free_port()
+    config = uvicorn.Config(
+        MockServer(Settings()).app, host="127.0.0.1", port=port, log_level="warning"
+    )
+    live = uvicorn.Server(config)
+    thread = threading.Thread(target=live.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not live.started:
+        assert time.monotonic() < deadline, "the live server did not start in 20 s"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    live.should_exit = True
+    thread.join(timeout=10)

@@ -1,0 +1,48 @@
+"""The command line: start-up failures are one clear line and a non-zero exit."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from mockserver.cli import main
+from mockserver.config import PROJECT_ROOT
+
+
+def test_fixtures_check_reports_every_vendor() -> None:
+    result = CliRunner().invoke(main, ["fixtures", "check"])
+    assert result.exit_code == 0, result.output
+    assert "chatkitty: ok" in result.output
+
+
+def test_bad_fixture_stops_serve_with_file_and_pointer(tmp_path: Path) -> None:
+    fixtures = tmp_path / "fixtures"
+    shutil.copytree(PROJECT_ROOT / "fixtures", fixtures)
+    file = fixtures / "chatkitty" / "sessions.json"
+    records = json.loads(file.read_text(encoding="utf-8"))
+    records[5]["state"] = "PAUSED"
+    file.write_text(json.dumps(records), encoding="utf-8")
+    result = CliRunner().invoke(main, ["serve", "--fixtures", str(fixtures), "--port", "1"])
+    assert result.exit_code == 2
+    assert f"{file}: at /5/state: 'PAUSED' is not one of" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_generate_writes_spec_valid_fixtures(tmp_path: Path) -> None:
+    out = tmp_path / "chatkitty"
+    result = CliRunner().invoke(
+        main,
+        ["fixtures", "generate", "chatkitty", "--count", "40", "--seed", "3", "--out", str(out)],
+    )
+    assert result.exit_code == 0, result.output
+    sessions = json.loads((out / "sessions.json").read_text(encoding="utf-8"))
+    assert sum(1 for s in sessions if s["application_id"] == 1) == 40
+    shutil.copytree(
+        PROJECT_ROOT / "fixtures", tmp_path / "all", ignore=shutil.ignore_patterns("chatkitty")
+    )
+    shutil.copytree(out, tmp_path / "all" / "chatkitty")
+    checked = CliRunner().invoke(main, ["fixtures", "check", "--fixtures", str(tmp_path / "all")])
+    assert checked.exit_code == 0, checked.output

@@ -1,0 +1,79 @@
+"""Fixtures are validated against the specs at start-up; the first bad record is named."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from mockserver import MockServer, Settings
+from mockserver.config import PROJECT_ROOT
+from mockserver.errors import FixtureError
+from mockserver.generators import generate
+from mockserver.vendors import VENDORS
+
+FIXTURES = PROJECT_ROOT / "fixtures"
+
+
+def _copy(tmp_path: Path) -> Path:
+    target = tmp_path / "fixtures"
+    shutil.copytree(FIXTURES, target)
+    return target
+
+
+def _edit(file: Path, edit: object) -> None:
+    records = json.loads(file.read_text(encoding="utf-8"))
+    edit(records)  # type: ignore[operator]
+    file.write_text(json.dumps(records), encoding="utf-8")
+
+
+def test_wrong_type_in_a_nested_field_names_file_and_pointer(tmp_path: Path) -> None:
+    fixtures = _copy(tmp_path)
+    file = fixtures / "chatkitty" / "sessions.json"
+    _edit(file, lambda r: r[12]["session"]["user"]["presence"].update(online="yes"))
+    with pytest.raises(FixtureError) as caught:
+        MockServer(Settings(fixtures_dir=fixtures))
+    assert caught.value.file == str(file)
+    assert caught.value.pointer == "/12/session/user/presence/online"
+    assert "boolean" in caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("collection", "edit", "pointer", "words"),
+    [
+        ("sessions", lambda r: r[3].pop("state"), "/3", "'state' is a required property"),
+        ("sessions", lambda r: r[4].update(id=r[0]["id"]), "/4/id", "duplicate key"),
+        ("clients", lambda r: r[0].update(client_secret=None), "/0/client_secret", "not of type"),
+        ("sessions", lambda r: r.__setitem__(0, "text"), "/0", "JSON object"),
+    ],
+)
+def test_each_kind_of_bad_record_is_reported(
+    tmp_path: Path, collection: str, edit: object, pointer: str, words: str
+) -> None:
+    fixtures = _copy(tmp_path)
+    _edit(fixtures / "chatkitty" / f"{collection}.json", edit)
+    with pytest.raises(FixtureError) as caught:
+        MockServer(Settings(fixtures_dir=fixtures))
+    assert caught.value.pointer == pointer
+    assert words in caught.value.message
+
+
+def test_missing_and_unparseable_files(tmp_path: Path) -> None:
+    fixtures = _copy(tmp_path)
+    (fixtures / "chatkitty" / "clients.json").unlink()
+    with pytest.raises(FixtureError, match="missing"):
+        MockServer(Settings(fixtures_dir=fixtures))
+    (fixtures / "chatkitty" / "clients.json").write_text("[{,", encoding="utf-8")
+    with pytest.raises(FixtureError, match="not valid JSON"):
+        MockServer(Settings(fixtures_dir=fixtures))
+
+
+@pytest.mark.parametrize("vendor", [v.name for v in VENDORS])
+def test_generators_are_deterministic_and_match_the_checked_in_fixtures(vendor: str) -> None:
+    folder = FIXTURES / vendor
+    sessions = json.loads((folder / "sessions.json").read_text(encoding="utf-8"))
+    assert generate(vendor, 50, seed=7) == generate(vendor, 50, seed=7)
+    assert generate(vendor, 50, seed=7) != generate(vendor, 50, seed=8)
+    assert len(sessions) >= 100
