@@ -22,6 +22,8 @@ from connexion.resolver import Resolver
 from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
 
+from .admin import PREFIX as ADMIN_PREFIX
+from .admin import AdminAPI
 from .config import Settings
 from .errors import (
     ERRORS_BY_STATUS,
@@ -82,6 +84,16 @@ class MockServer:
                 validate_responses=self.settings.validate_responses,
                 pythonic_params=True,
             )
+        admin = AdminAPI(self.store)
+        app.add_api(
+            load_spec(self.settings.specs_dir / "admin.yaml").document,
+            base_path=ADMIN_PREFIX,
+            name="admin",
+            resolver=Resolver(function_resolver=admin.resolve),
+            validator_map=VALIDATOR_MAP_ALL_PROBLEMS,
+            validate_responses=self.settings.validate_responses,
+            pythonic_params=True,
+        )
         for exc_class in (Exception, HTTPException, ProblemException, HTTPError):
             app.add_error_handler(exc_class, self._handle_error)
         app.add_middleware(

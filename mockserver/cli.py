@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import click
+import httpx
 import uvicorn
 
 from .app import MockServer
@@ -82,6 +83,21 @@ def serve(
         )
     else:
         uvicorn.run(server.app, host=host, port=port, log_level=log_level)
+
+
+@main.command()
+@click.option("--url", default="http://127.0.0.1:8080", show_default=True, help="The running mock.")
+@click.option("--api", default=None, help="Reset only this API (default: all).")
+def reset(url: str, api: str | None) -> None:
+    """Restore a running mock's state to its fixtures (POST /__admin/reset)."""
+    params = {"api": api} if api else {}
+    try:
+        response = httpx.post(f"{url.rstrip('/')}/__admin/reset", params=params, timeout=10)
+    except httpx.HTTPError as exc:
+        raise click.ClickException(f"cannot reach the mock at {url}: {exc}") from None
+    if response.status_code != 200:
+        raise click.ClickException(response.json().get("message", response.text))
+    click.echo("reset: " + ", ".join(response.json()["reset"]))
 
 
 @main.group()

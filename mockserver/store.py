@@ -85,6 +85,9 @@ class Store:
         self._vendors: dict[str, dict[str, Collection]] = {}
         self.reset()
 
+    def vendors(self) -> list[str]:
+        return list(self._fixtures)
+
     def collections(self, vendor: str) -> Mapping[str, Collection]:
         return self._vendors[vendor]
 
