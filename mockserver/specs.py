@@ -43,9 +43,14 @@ class Operation:
     path: str
     # status code (as written in the spec, e.g. "200") -> media types, in document order
     produces: Mapping[str, tuple[str, ...]]
+    parameters: tuple[Mapping[str, Any], ...] = ()
 
     def media_types(self, status: str = "200") -> tuple[str, ...]:
         return self.produces.get(status, ())
+
+    def parameter(self, name: str) -> Mapping[str, Any]:
+        """The resolved definition of the parameter called ``name``."""
+        return next(p for p in self.parameters if p["name"] == name)
 
 
 class Spec:
@@ -95,7 +100,8 @@ class Spec:
                     str(status): tuple(response.get("content", {}))
                     for status, response in op.get("responses", {}).items()
                 }
-                yield Operation(op["operationId"], method, path, produces)
+                parameters = (*item.get("parameters", ()), *op.get("parameters", ()))
+                yield Operation(op["operationId"], method, path, produces, parameters)
 
 
 def _template_regex(path: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -12,6 +13,7 @@ from starlette.testclient import TestClient
 
 from mockserver import MockServer
 from mockserver.auth import TokenIssuer
+from mockserver.paths import scalar_paths
 from mockserver.vendors.chatkitty import MAX_PAGE_SIZE
 from tests.conftest import Conforms, FakeClock
 
@@ -482,3 +484,16 @@ def test_conformance_check_catches_an_off_spec_body(conforms: Conforms) -> None:
     with pytest.raises(BaseExceptionGroup) as caught:
         conforms(bad)
     assert any("violates schema" in str(e) for e in caught.value.exceptions)
+
+
+def test_sort_pattern_admits_exactly_the_resources_scalar_properties(server: MockServer) -> None:
+    """The spec's pattern and its schema must not drift apart."""
+    spec = server.apis["chatkitty"].spec
+    pattern = re.compile(
+        spec.operations["listChatSessions"].parameter("sort")["schema"]["items"]["pattern"]
+    )
+    resource = spec.schema("#/components/schemas/ChatSessionResource")
+    properties = {".".join(p) for p in scalar_paths(resource) if p[0] != "_links"}
+    assert all(pattern.fullmatch(f"{p},desc") for p in properties)
+    near_misses = {p.rpartition(".")[0] for p in properties if "." in p} | {"_links.session.href"}
+    assert not any(pattern.fullmatch(p) for p in near_misses)
