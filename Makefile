@@ -38,3 +38,21 @@ pytest: $(STAMP) $(SDK_STAMP)
 
 clean:
 	rm -rf $(VENV) tests/sdk/node_modules .mypy_cache .ruff_cache .pytest_cache
+
+# `make bench`: the mock beside Stoplight Prism, WireMock and a bare Starlette app under the same
+# wrk load, then every API at 1k, 10k and 100k sessions (figures and how to read them:
+# benchmarks/README.md). Not part of `make test`; about 20 minutes (first run: plus generating
+# the 100k fixture sets, cached in benchmarks/.work). BENCH_ARGS passes options, e.g.
+# BENCH_ARGS="--seconds 5 --skip scale".
+BENCH_STAMP := benchmarks/node_modules/.installed
+BENCH_ARGS ?=
+
+$(BENCH_STAMP): benchmarks/package.json benchmarks/package-lock.json
+	npm ci --prefix benchmarks --no-audit --no-fund --loglevel=error
+	touch $(BENCH_STAMP)
+
+.PHONY: bench
+bench: $(STAMP) $(BENCH_STAMP)
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	command -v java >/dev/null || (apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless)
+	$(BIN)/python -m benchmarks $(BENCH_ARGS)

@@ -1,29 +1,72 @@
 """The admin API under ``/__admin``: controlling the mock itself rather than a vendor.
 
-It has its own spec (``openapi/admin.yaml``) and Swagger UI, and answers errors in the plain
-``{error, message}`` shape the server uses outside every vendor's prefix.
+It has its own spec (``openapi/admin.yaml``) and Swagger UI (``/__admin/ui/``), and answers
+errors in the plain ``{error, message}`` shape the server uses outside every vendor's prefix.
+What it controls outlives one :class:`~mockserver.app.MockServer`: the journal and the fault
+rules are a :class:`Control`, which a hot reload hands from the old server to the new one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import hmac
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import inflection
 import orjson
+from connexion import AsyncApp
+from connexion.resolver import Resolver
 from starlette.responses import Response
 
-from .errors import NotFound
+from .auth import Clock, Principal, security_map
+from .config import Settings
+from .errors import BadRequest, FixtureError, NotFound, Unauthorized
+from .faults import FaultRules
+from .fixtures import check_records
+from .journal import Journal
+from .specs import load_spec
 from .store import Store
+from .validation import VALIDATOR_MAP_ALL_PROBLEMS
+from .vendors import VendorAPI
 
-__all__ = ["PREFIX", "AdminAPI"]
+__all__ = ["PREFIX", "AdminAPI", "Control", "mount_admin", "token_verifier"]
 
 PREFIX = "/__admin"
 
 
+@dataclass
+class Control:
+    """What the control plane keeps across reloads: the journal and the fault rules."""
+
+    clock: Clock = time.time
+    journal: Journal = field(init=False)
+    rules: FaultRules = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.journal = Journal(self.clock)
+        self.rules = FaultRules(self.clock)
+
+
+def token_verifier(token: str) -> Callable[[str], Principal]:
+    """The bearer check for ``--admin-token`` (constant-time, so the token cannot be probed)."""
+
+    def verify(presented: str) -> Principal:
+        if not hmac.compare_digest(presented.encode(), token.encode()):
+            raise Unauthorized("The admin token is not valid", reason="invalid_token")
+        return {"sub": "admin"}
+
+    return verify
+
+
 class AdminAPI:
-    def __init__(self, store: Store) -> None:
+    """Handlers of ``openapi/admin.yaml``, one per operationId."""
+
+    def __init__(self, control: Control, store: Store, apis: Mapping[str, VendorAPI]) -> None:
+        self.control = control
         self.store = store
+        self.apis = apis
 
     def resolve(self, operation_id: str) -> Callable[..., Any]:
         return getattr(self, inflection.underscore(operation_id))  # type: ignore[no-any-return]
@@ -31,9 +74,90 @@ class AdminAPI:
     async def reset(self, api: str | None = None) -> Response:
         """Throw away what clients wrote: every API, or the one named."""
         known = self.store.vendors()
-        if api is not None and api not in known:
-            raise NotFound(f"No API named {api!r}; known: {', '.join(known)}")
+        if api is not None:
+            self._api(api)
         self.store.reset(api)
-        return Response(
-            orjson.dumps({"reset": [api] if api else known}), media_type="application/json"
-        )
+        return _json({"reset": [api] if api else known})
+
+    async def load_fixtures(self, api: str, body: Mapping[str, Any]) -> Response:
+        """Replace the named collections of one API, after checking every record."""
+        vendor = self._api(api)
+        declared = {f.name: f for f in vendor.fixtures}
+        unknown = sorted(set(body) - set(declared))
+        if unknown:
+            raise BadRequest(
+                f"{api} has no collection {', '.join(unknown)}; collections: {', '.join(declared)}"
+            )
+        checked = {}
+        for name, records in body.items():
+            fixture = declared[name]
+            try:
+                checked[name] = (
+                    fixture.key,
+                    check_records(f"{api}/{name}", records, fixture, vendor.spec),
+                )
+            except FixtureError as exc:
+                raise BadRequest(str(exc)) from None
+        self.store.load(api, checked)
+        return _json({"loaded": {name: len(records) for name, (_, records) in checked.items()}})
+
+    async def get_journal(
+        self,
+        api: str | None = None,
+        status: str | None = None,
+        path: str | None = None,
+        limit: int = 100,
+    ) -> Response:
+        entries = self.control.journal.entries(api=api, status=status, path=path, limit=limit)
+        return _json({"entries": [e.as_dict() for e in entries]})
+
+    async def clear_journal(self) -> Response:
+        return _json({"cleared": self.control.journal.clear()})
+
+    async def list_rules(self) -> Response:
+        now = self.control.clock()
+        return _json({"rules": [r.as_dict(now) for r in self.control.rules.list()]})
+
+    async def add_rule(self, body: Mapping[str, Any]) -> Response:
+        rule = self.control.rules.add(body)
+        return _json(rule.as_dict(self.control.clock()), status=201)
+
+    async def clear_rules(self) -> Response:
+        return _json({"cleared": self.control.rules.clear()})
+
+    async def delete_rule(self, id_: str) -> Response:
+        self.control.rules.remove(id_)
+        return _json({"deleted": id_})
+
+    def _api(self, name: str) -> VendorAPI:
+        if name not in self.apis:
+            raise NotFound(f"No API named {name!r}; known: {', '.join(self.apis) or 'none'}")
+        return self.apis[name]
+
+
+def mount_admin(app: AsyncApp, admin: AdminAPI, settings: Settings) -> None:
+    """Serve ``admin`` under ``/__admin``, behind the bearer token when the server has one.
+
+    The requirement is added to the document only then, so the Swagger UI shows a lock exactly
+    when one is needed.
+    """
+    spec = load_spec(settings.specs_dir / "admin.yaml")
+    document, verifiers = spec.document, {}
+    if settings.admin_token:
+        document = {**document, "security": [{"admin_token": []}]}
+        verifiers = {"admin_token": token_verifier(settings.admin_token)}
+    schemes = spec.resolved["components"]["securitySchemes"]
+    app.add_api(
+        document,
+        base_path=PREFIX,
+        name="admin",
+        resolver=Resolver(function_resolver=admin.resolve),
+        security_map=security_map(verifiers, schemes),
+        validator_map=VALIDATOR_MAP_ALL_PROBLEMS,
+        validate_responses=settings.validate_responses,
+        pythonic_params=True,
+    )
+
+
+def _json(body: Any, status: int = 200) -> Response:
+    return Response(orjson.dumps(body), status_code=status, media_type="application/json")

@@ -11,10 +11,12 @@ Starlette, a vendor handler), goes through one handler that turns it into an
 
 from __future__ import annotations
 
+import functools
 import logging
 
 import orjson
 from connexion import AsyncApp
+from connexion.decorators import parameter as connexion_parameters
 from connexion.exceptions import ProblemException
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from connexion.middleware import MiddlewarePosition
@@ -22,8 +24,7 @@ from connexion.resolver import Resolver
 from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
 
-from .admin import PREFIX as ADMIN_PREFIX
-from .admin import AdminAPI
+from .admin import AdminAPI, Control, mount_admin
 from .config import Settings
 from .errors import (
     ERRORS_BY_STATUS,
@@ -32,7 +33,9 @@ from .errors import (
     NotFound,
     SpecError,
 )
+from .faults import FaultMiddleware
 from .fixtures import load_fixtures
+from .journal import JournalMiddleware, note_error
 from .specs import json_pointer, load_spec
 from .store import Store
 from .validation import VALIDATOR_MAP_ALL_PROBLEMS, ExplodedArraysURIParser
@@ -44,6 +47,10 @@ logger = logging.getLogger("mockserver")
 # Connexion warns on every request to an operation with several request media types (our token
 # endpoint takes multipart and urlencoded, as the vendor's does): noise, not news.
 logging.getLogger("connexion.operations.openapi3").setLevel(logging.ERROR)
+# Connexion 3.3 turns every parameter name into a Python name on every request (four regular
+# expressions a name, 5-7% of a list call); the names are the spec's, so the answers never change.
+# Bounded, because a handler taking **kwargs would be sent names the client chose.
+connexion_parameters.pythonic = functools.lru_cache(maxsize=1024)(connexion_parameters.pythonic)
 
 # Headers a browser app may read from our answers (paging links, downloads, auth challenges).
 _EXPOSED_HEADERS = ["Content-Disposition", "Link", "Location", "WWW-Authenticate", "Allow"]
@@ -52,8 +59,10 @@ _EXPOSED_HEADERS = ["Content-Disposition", "Link", "Location", "WWW-Authenticate
 class MockServer:
     """The ASGI app together with the state it serves, for the CLI, the tests and admin tools."""
 
-    def __init__(self, settings: Settings | None = None) -> None:
+    def __init__(self, settings: Settings | None = None, control: Control | None = None) -> None:
         self.settings = settings or Settings()
+        # The journal and fault rules; a hot reload passes the old server's on.
+        self.control = control or Control(self.settings.clock)
         specs = {v.name: load_spec(self.settings.specs_dir / f"{v.name}.yaml") for v in VENDORS}
         self.store = Store(
             {
@@ -84,18 +93,16 @@ class MockServer:
                 validate_responses=self.settings.validate_responses,
                 pythonic_params=True,
             )
-        admin = AdminAPI(self.store)
-        app.add_api(
-            load_spec(self.settings.specs_dir / "admin.yaml").document,
-            base_path=ADMIN_PREFIX,
-            name="admin",
-            resolver=Resolver(function_resolver=admin.resolve),
-            validator_map=VALIDATOR_MAP_ALL_PROBLEMS,
-            validate_responses=self.settings.validate_responses,
-            pythonic_params=True,
-        )
+        mount_admin(app, AdminAPI(self.control, self.store, self.apis), self.settings)
         for exc_class in (Exception, HTTPException, ProblemException, HTTPError):
             app.add_error_handler(exc_class, self._handle_error)
+        # Outside CORS and error handling, so the journal sees every answer as the client does.
+        app.add_middleware(
+            JournalMiddleware,
+            position=MiddlewarePosition.BEFORE_EXCEPTION,
+            journal=self.control.journal,
+            api_of=lambda path: api.name if (api := self.api_for(path)) else None,
+        )
         app.add_middleware(
             CORSMiddleware,
             position=MiddlewarePosition.BEFORE_EXCEPTION,
@@ -104,6 +111,13 @@ class MockServer:
             allow_headers=["*"],
             allow_credentials=True,
             expose_headers=_EXPOSED_HEADERS,
+        )
+        # Inside CORS (a browser may read a fault), outside error handling (it can cut any answer).
+        app.add_middleware(
+            FaultMiddleware,
+            position=MiddlewarePosition.BEFORE_EXCEPTION,
+            rules=self.control.rules,
+            render=self._handle_error,
         )
         return app
 
@@ -116,7 +130,8 @@ class MockServer:
     def _handle_error(self, request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
         api = self.api_for(request.url.path)
         error = self._as_http_error(request, api, exc)
-        if error.status >= 500:
+        note_error(request.scope, error, error.problems)
+        if error.status >= 500 and error is not exc:  # a failure, not an answer asked for
             logger.error("%s %s failed", request.method, request.url.path, exc_info=exc)
         if api is None:
             return ConnexionResponse(

@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import jwt
+from jwt.types import Options
 from connexion.security import (
     NO_VALUE,
     ApiKeySecurityHandler,
@@ -63,13 +64,15 @@ class TokenIssuer:
 
     def verify(self, token: str) -> dict[str, Any]:
         """The token's claims; :class:`Unauthorized` if forged or malformed, expired included."""
+        # Time claims are checked here against our clock, not by PyJWT against the wall clock,
+        # so tests (and a client of a mock whose clock was moved) see consistent expiry.
+        wall_clock_checks: Options = {"verify_exp": False, "verify_iat": False, "verify_nbf": False}
         try:
             claims: dict[str, Any] = jwt.decode(
-                token, self.secret, algorithms=["HS256"], options={"verify_exp": False}
+                token, self.secret, algorithms=["HS256"], options=wall_clock_checks
             )
         except jwt.InvalidTokenError:
             raise Unauthorized("The access token is not valid", reason="invalid_token") from None
-        # Expiry is checked here, against our clock, so tests can move time instead of sleeping.
         if claims.get("exp", 0) <= self.clock():
             raise ExpiredToken("The access token has expired")
         return claims

@@ -6,14 +6,16 @@ import sys
 from pathlib import Path
 
 import click
-import httpx
 import uvicorn
 
 from .app import MockServer
 from .config import Settings
+from .contract.command import contract
+from .control_cli import call_admin, journal, load_fixtures, proxy, rules
 from .errors import StartupError
 from .generators import write_fixtures
 from .vendors import VENDORS
+from .watch import Reloading
 
 __all__ = ["main"]
 
@@ -48,6 +50,8 @@ def main() -> None:
     help="Origin allowed to call the mock from a browser (repeatable).  [default: every origin]",
 )
 @click.option("--reload", is_flag=True, help="Restart when the mock's code changes.")
+@click.option("--watch", is_flag=True, help="Reload changed specs and fixtures while serving.")
+@click.option("--admin-token", default=None, help="Protect /__admin with this bearer token.")
 @click.option("--log-level", default="info", show_default=True)
 def serve(
     host: str,
@@ -56,6 +60,8 @@ def serve(
     specs_dir: Path | None,
     cors_origins: tuple[str, ...],
     reload: bool,
+    watch: bool,
+    admin_token: str | None,
     log_level: str,
 ) -> None:
     """Serve every vendor API, each under its own prefix, on one port."""
@@ -64,6 +70,7 @@ def serve(
         specs_dir=specs_dir or defaults.specs_dir,
         fixtures_dir=fixtures_dir or defaults.fixtures_dir,
         cors_origins=cors_origins or defaults.cors_origins,
+        admin_token=admin_token,
     )
     # Build once before uvicorn runs: a bad spec or fixture is reported as one clear line.
     server = _build_or_exit(settings)
@@ -80,24 +87,31 @@ def serve(
             port=port,
             reload=True,
             log_level=log_level,
+            loop="uvloop",
+            http="httptools",
         )
     else:
-        uvicorn.run(server.app, host=host, port=port, log_level=log_level)
+        app = Reloading(settings, server) if watch else server.app
+        # uvloop's event loop and httptools' parser (both C), named rather than left to uvicorn's
+        # "auto", so a missing one fails loudly instead of silently costing throughput.
+        uvicorn.run(app, host=host, port=port, log_level=log_level, loop="uvloop", http="httptools")
 
 
 @main.command()
 @click.option("--url", default="http://127.0.0.1:8080", show_default=True, help="The running mock.")
 @click.option("--api", default=None, help="Reset only this API (default: all).")
-def reset(url: str, api: str | None) -> None:
+@click.option("--token", envvar="MOCKSERVER_ADMIN_TOKEN", help="The mock's --admin-token.")
+def reset(url: str, api: str | None, token: str | None) -> None:
     """Restore a running mock's state to its fixtures (POST /__admin/reset)."""
     params = {"api": api} if api else {}
-    try:
-        response = httpx.post(f"{url.rstrip('/')}/__admin/reset", params=params, timeout=10)
-    except httpx.HTTPError as exc:
-        raise click.ClickException(f"cannot reach the mock at {url}: {exc}") from None
-    if response.status_code != 200:
-        raise click.ClickException(response.json().get("message", response.text))
-    click.echo("reset: " + ", ".join(response.json()["reset"]))
+    answer = call_admin(url, token, "POST", "/reset", params=params)
+    click.echo("reset: " + ", ".join(answer["reset"]))
+
+
+main.add_command(rules)
+main.add_command(journal)
+main.add_command(proxy)
+main.add_command(contract)
 
 
 @main.group()
@@ -120,6 +134,9 @@ def generate(api: str, count: int, seed: int, out_dir: Path) -> None:
     """Write a deterministic, spec-valid fixture set for API."""
     for path in write_fixtures(api, count, seed, out_dir):
         click.echo(str(path))
+
+
+fixtures.add_command(load_fixtures)
 
 
 @fixtures.command("check")

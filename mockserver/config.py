@@ -30,6 +30,8 @@ class Settings:
     validate_responses: bool = False
     token_secret: str = DEFAULT_SECRET
     clock: Clock = field(default=time.time, compare=False)
+    # When set, every /__admin call needs "Authorization: Bearer <token>".
+    admin_token: str | None = None
 
     def to_env(self) -> dict[str, str]:
         return {
@@ -38,6 +40,7 @@ class Settings:
             f"{_ENV_PREFIX}CORS_ORIGINS": ",".join(self.cors_origins),
             f"{_ENV_PREFIX}VALIDATE_RESPONSES": "1" if self.validate_responses else "0",
             f"{_ENV_PREFIX}TOKEN_SECRET": self.token_secret,
+            f"{_ENV_PREFIX}ADMIN_TOKEN": self.admin_token or "",
         }
 
     @classmethod
@@ -53,4 +56,5 @@ class Settings:
             cors_origins=tuple(o for o in origins.split(",") if o) if origins else ("*",),
             validate_responses=get("VALIDATE_RESPONSES") == "1",
             token_secret=get("TOKEN_SECRET") or DEFAULT_SECRET,
+            admin_token=get("ADMIN_TOKEN") or None,
         )

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from http import HTTPStatus
 
 __all__ = [
     "ERRORS_BY_STATUS",
@@ -31,6 +32,7 @@ __all__ = [
     "StartupError",
     "Unauthorized",
     "UnsupportedMediaType",
+    "error_for_status",
 ]
 
 
@@ -169,3 +171,18 @@ ERRORS_BY_STATUS: dict[int, type[HTTPError]] = {
         UnsupportedMediaType,
     )
 }
+
+
+def error_for_status(status: int, message: str) -> HTTPError:
+    """An error answering exactly ``status``, for answers asked for rather than run into.
+
+    A ``Prefer: code=503`` or a fault rule names a status, not a cause; the reason is the
+    status's own phrase (``service_unavailable``) so a vendor's ``error_body`` has words for it.
+    """
+    try:
+        reason = HTTPStatus(status).phrase.lower().replace(" ", "_").replace("-", "_")
+    except ValueError:
+        reason = f"status_{status}"
+    error = ERRORS_BY_STATUS.get(status, HTTPError)(message, reason=reason)
+    error.status = status
+    return error

@@ -2,23 +2,35 @@
 
 A vendor module parses its own query syntax (Feathers' ``field[$gt]=5``, TWIN's comma lists,
 ChatKitty's ``state=``) into these; evaluating them is generic.
+
+Every predicate built here carries a ``criterion``: a hashable statement of what it tests. With
+it, :func:`filter_records` over a collection is answered from the collection's cache until its
+next write, so a list call costs the page it renders rather than a scan of every record. A
+predicate written by hand works too: cached once declared with :func:`cacheable`, otherwise
+scanning every time.
 """
 
 from __future__ import annotations
 
+import datetime
+import decimal
 import operator
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
+from typing import Any, cast
 
 from .paths import MISSING, FieldPath, get_path
+from .store import view_of
 
 __all__ = [
     "COMPARISONS",
     "Predicate",
+    "any_of",
+    "cacheable",
     "compare",
     "contains_text",
     "equals",
     "filter_records",
+    "is_null",
     "one_of",
 ]
 
@@ -43,7 +55,7 @@ def equals(path: FieldPath, value: Any) -> Predicate:
             return value in found
         return bool(found == value)
 
-    return predicate
+    return cacheable(predicate, "equals", path, value)
 
 
 def one_of(path: FieldPath, values: Collection[Any], *, negate: bool = False) -> Predicate:
@@ -55,7 +67,7 @@ def one_of(path: FieldPath, values: Collection[Any], *, negate: bool = False) ->
         hit = any(v in wanted for v in found) if isinstance(found, list) else found in wanted
         return hit != negate
 
-    return predicate
+    return cacheable(predicate, "one_of", path, wanted, negate)
 
 
 def compare(path: FieldPath, op: str, value: Any) -> Predicate:
@@ -71,6 +83,27 @@ def compare(path: FieldPath, op: str, value: Any) -> Predicate:
         except TypeError:
             return op == "ne"
 
+    return cacheable(predicate, "compare", path, op, value)
+
+
+def is_null(path: FieldPath, *, negate: bool = False) -> Predicate:
+    """The value at ``path`` is null or absent (negated: present): MongoDB's ``{field: null}``."""
+
+    def predicate(record: Mapping[str, Any]) -> bool:
+        return (get_path(record, path) in (None, MISSING)) != negate
+
+    return cacheable(predicate, "is_null", path, negate)
+
+
+def any_of(predicates: Sequence[Predicate]) -> Predicate:
+    """At least one of ``predicates`` holds (cached when they all carry a criterion)."""
+
+    def predicate(record: Mapping[str, Any]) -> bool:
+        return any(p(record) for p in predicates)
+
+    criteria = [getattr(p, "criterion", None) for p in predicates]
+    if None not in criteria:
+        predicate.__dict__["criterion"] = ("any_of", frozenset(criteria))
     return predicate
 
 
@@ -85,10 +118,62 @@ def contains_text(paths: Sequence[FieldPath], text: str) -> Predicate:
                 return True
         return False
 
-    return predicate
+    return cacheable(predicate, "contains_text", tuple(paths), needle)
 
 
 def filter_records(
     records: Iterable[Mapping[str, Any]], predicates: Sequence[Predicate]
 ) -> list[Mapping[str, Any]]:
-    return [r for r in records if all(p(r) for p in predicates)]
+    """The records passing every predicate, in their order.
+
+    Given a collection (or a current view of one, such as a sorted result) and predicates that all
+    carry a criterion, the answer comes from the collection's cache and is a view that
+    :func:`~mockserver.sorting.sort_records` can in turn answer from the cache.
+    """
+    view = view_of(records)
+    criteria = [getattr(p, "criterion", None) for p in predicates]
+    if view is None or None in criteria:
+        return [r for r in records if all(p(r) for p in predicates)]
+    return cast(
+        list[Mapping[str, Any]],
+        view.derive(
+            view.criteria.union(criteria),
+            view.order,
+            lambda: [r for r in view if all(p(r) for p in predicates)],
+        ),
+    )
+
+
+# Values whose equality is their content, so they can name a criterion safely.
+_SCALARS = (str, int, float, bool, type(None), datetime.date, datetime.time, decimal.Decimal)
+
+
+def _frozen(value: Any) -> Hashable:
+    """A hashable form of a query value that also tells ``1``, ``1.0`` and ``True`` apart.
+
+    Raises TypeError for values whose equality is not their content (arbitrary objects).
+    """
+    if isinstance(value, _SCALARS):
+        return (type(value), value)
+    if isinstance(value, (list, tuple)):
+        return (type(value), tuple(map(_frozen, value)))
+    if isinstance(value, (set, frozenset)):
+        return (frozenset, frozenset(map(_frozen, value)))
+    if isinstance(value, dict):
+        return (dict, frozenset((k, _frozen(v)) for k, v in value.items()))
+    raise TypeError(f"{type(value).__name__} cannot name a criterion")
+
+
+def cacheable(predicate: Predicate, kind: str, *parts: Any) -> Predicate:
+    """``predicate``, declared to test exactly what ``kind`` and ``parts`` say, so what passes it
+    can be cached (see :func:`filter_records`); a vendor's own predicates use it too.
+
+    The same kind and parts must always mean the same test. Parts that cannot name a criterion
+    (arbitrary objects) leave the predicate uncached, still correct.
+    """
+    try:
+        criterion = (kind, *map(_frozen, parts))
+    except TypeError:
+        return predicate
+    predicate.__dict__["criterion"] = criterion
+    return predicate

@@ -1,16 +1,21 @@
 """Multi-key, stable sorting of records by paths the spec knows.
 
 Nulls and absent values sort after every value in ascending order and before them in
-descending order, as PostgreSQL (and so most of the vendors' backends) does by default.
+descending order, as PostgreSQL (and so most of the vendors' backends) does by default; a key
+with ``nulls_first`` puts them first ascending instead, as MongoDB (HAPI Hub's backend) does.
+
+Sorting a collection (or a current view of one) is answered from the collection's cache until
+its next write: on 100k records a sort takes a few hundred milliseconds, too much per request.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from .paths import MISSING, FieldPath, get_path
+from .store import view_of
 
 __all__ = ["SortKey", "sort_records"]
 
@@ -19,6 +24,8 @@ __all__ = ["SortKey", "sort_records"]
 class SortKey:
     path: FieldPath
     descending: bool = False
+    nulls_first: bool = False
+    """Nulls and absent values are the smallest values (first ascending), as in MongoDB."""
 
     def __str__(self) -> str:
         return f"{'.'.join(self.path)} {'desc' if self.descending else 'asc'}"
@@ -28,20 +35,31 @@ def sort_records(
     records: Iterable[Mapping[str, Any]], keys: Sequence[SortKey]
 ) -> list[Mapping[str, Any]]:
     """A new list sorted by ``keys`` in order of precedence; ties keep their stored order."""
+    view = view_of(records)
+    if view is not None:
+        # Stable sorting of a list already in ``view.order`` orders by keys, then by that order.
+        return cast(
+            list[Mapping[str, Any]],
+            view.derive(view.criteria, (*keys, *view.order), lambda: _sorted(view, keys)),
+        )
+    return _sorted(records, keys)
+
+
+def _sorted(records: Iterable[Mapping[str, Any]], keys: Sequence[SortKey]) -> list[Any]:
     result = list(records)
     # Sorting by the least significant key first relies on list.sort being stable.
     for key in reversed(keys):
-        result.sort(key=_sort_value(key.path), reverse=key.descending)
+        result.sort(key=_sort_value(key.path, -1 if key.nulls_first else 1), reverse=key.descending)
     return result
 
 
-def _sort_value(path: FieldPath) -> Callable[[Mapping[str, Any]], tuple[int, Any]]:
-    return lambda record: _sortable(get_path(record, path))
+def _sort_value(path: FieldPath, null_rank: int) -> Callable[[Mapping[str, Any]], tuple[int, Any]]:
+    return lambda record: _sortable(get_path(record, path), null_rank)
 
 
-def _sortable(value: Any) -> tuple[int, Any]:
+def _sortable(value: Any, null_rank: int) -> tuple[int, Any]:
     if value is None or value is MISSING:
-        return (1, 0)
+        return (null_rank, 0)
     if isinstance(value, str):
         return (0, value.casefold())
     return (0, value)

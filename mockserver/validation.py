@@ -14,6 +14,7 @@ from collections.abc import AsyncGenerator, Iterable, Mapping
 from typing import Any, cast
 
 from connexion.datastructures import MediaTypeDict
+from connexion.json_schema import Draft4RequestValidator
 from connexion.lifecycle import ConnexionRequest
 from connexion.uri_parsing import OpenAPIURIParser
 from connexion.utils import is_null, is_nullable
@@ -24,10 +25,11 @@ from connexion.validators import (
     MultiPartFormDataValidator,
     ParameterValidator,
 )
-from jsonschema import Draft4Validator, ValidationError
+from jsonschema import ValidationError
 from starlette.formparsers import MultiPartException
 from starlette.types import Scope
 
+from .compiled import CompiledSchema, compiled
 from .errors import BadRequest, Problem
 
 __all__ = ["VALIDATOR_MAP_ALL_PROBLEMS", "ExplodedArraysURIParser", "describe", "problems_of"]
@@ -138,16 +140,21 @@ class AllProblemsParameterValidator(ParameterValidator):  # type: ignore[misc]
             return [Problem(location, name, "is required")] if param.get("required") else []
         if is_nullable(param) and is_null(value):
             return []
-        schema = param.get("schema", param)
-        validator = Draft4Validator(schema, format_checker=Draft4Validator.FORMAT_CHECKER)
+        # Compiled once per schema: Connexion makes this validator anew for every request.
+        validator = compiled(param.get("schema", param))
         return problems_of(validator.iter_errors(value), location, name)
 
 
 class _AllProblemsBody:
     """Body validation that decodes defensively and reports every error."""
 
-    _validator: Draft4Validator
+    _schema: Mapping[str, Any]
     _nullable: bool
+
+    @property
+    def _validator(self) -> CompiledSchema:
+        """Connexion's request validator for the body schema, compiled once (see compiled.py)."""
+        return compiled(self._schema, Draft4RequestValidator)
 
     def _validate(self, body: Any) -> None:
         if body is None and not self._nullable:

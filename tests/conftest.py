@@ -43,9 +43,11 @@ def server(clock: FakeClock) -> MockServer:
 
 @pytest.fixture(autouse=True)
 def _fresh_state(server: MockServer) -> Iterator[None]:
-    """Every test starts from the fixtures, whatever the previous one wrote."""
+    """Every test starts from the fixtures, whatever the previous one wrote or set up."""
     yield
     server.store.reset()
+    server.control.rules.clear()
+    server.control.journal.clear()
 
 
 @pytest.fixture(scope="session")

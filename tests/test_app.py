@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from connexion.decorators import parameter as connexion_parameters
 from starlette.testclient import TestClient
 
 from mockserver import MockServer, Settings
@@ -54,3 +55,10 @@ def test_path_outside_every_vendor_is_a_plain_json_404(client: TestClient) -> No
     response = client.get("/nowhere")
     assert response.status_code == 404
     assert response.json() == {"error": "not_found", "message": "No resource at GET /nowhere"}
+
+
+@pytest.mark.parametrize("name", ["sessionId", "$limit", "createdAt[$gte]", "id", "type", "Accept"])
+def test_parameter_names_become_python_names_as_connexion_makes_them(name: str) -> None:
+    cached = connexion_parameters.pythonic
+    assert cached.__wrapped__(name) == cached(name) == cached(name)  # type: ignore[attr-defined]
+    assert cached.cache_info().hits >= 1  # type: ignore[attr-defined]

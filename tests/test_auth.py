@@ -37,3 +37,8 @@ def test_another_servers_token_is_refused() -> None:
     token = TokenIssuer(SECRET + "-other").issue("alice", 60)
     with pytest.raises(Unauthorized):
         TokenIssuer(SECRET).verify(token)
+
+
+def test_a_clock_ahead_of_the_wall_clock_still_accepts_its_own_tokens() -> None:
+    later = TokenIssuer(SECRET, clock=lambda: 4_000_000_000.0)
+    assert later.verify(later.issue("alice", 60))["sub"] == "alice"

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from mockserver.cli import main
@@ -46,3 +48,15 @@ def test_generate_writes_spec_valid_fixtures(tmp_path: Path) -> None:
     shutil.copytree(out, tmp_path / "all" / "chatkitty")
     checked = CliRunner().invoke(main, ["fixtures", "check", "--fixtures", str(tmp_path / "all")])
     assert checked.exit_code == 0, checked.output
+
+
+@pytest.mark.parametrize("flags", [[], ["--reload"]])
+def test_serve_runs_uvicorn_on_uvloop_and_httptools(
+    monkeypatch: pytest.MonkeyPatch, flags: list[str]
+) -> None:
+    seen: dict[str, object] = {}
+    monkeypatch.setattr("mockserver.cli.uvicorn.run", lambda app, **options: seen.update(options))
+    monkeypatch.setattr("os.environ", dict(os.environ))  # --reload exports the settings
+    result = CliRunner().invoke(main, ["serve", "--port", "1", *flags])
+    assert result.exit_code == 0, result.output
+    assert (seen["loop"], seen["http"]) == ("uvloop", "httptools")

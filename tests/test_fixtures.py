@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import shutil
 from pathlib import Path
@@ -11,8 +12,10 @@ import pytest
 from mockserver import MockServer, Settings
 from mockserver.config import PROJECT_ROOT
 from mockserver.errors import FixtureError
+from mockserver.fixtures import Fixture, check_records, load_fixtures
 from mockserver.generators import generate
-from mockserver.vendors import VENDORS
+from mockserver.specs import load_spec
+from mockserver.vendors import VENDORS, vendor_named
 
 FIXTURES = PROJECT_ROOT / "fixtures"
 
@@ -77,3 +80,35 @@ def test_generators_are_deterministic_and_match_the_checked_in_fixtures(vendor: 
     assert generate(vendor, 50, seed=7) == generate(vendor, 50, seed=7)
     assert generate(vendor, 50, seed=7) != generate(vendor, 50, seed=8)
     assert len(sessions) >= 100
+
+
+_ITEM = Fixture(
+    "items", key="id", schema={"type": "object", "properties": {"n": {"type": "integer"}}}
+)
+
+
+@pytest.mark.parametrize(
+    ("records", "pointer"),
+    [
+        ([{"id": 1}, {"id": 2, "n": "x"}, {"id": 1}], "/1/n"),  # schema before a later duplicate
+        ([{"id": 1}, {"id": 1}, {"id": 3, "n": "x"}], "/1/id"),  # duplicate before later schema
+        ([{"id": 1}, {"n": "x"}], "/1"),  # a missing key is named before the schema problem
+        ([{"id": 1}, "text", {"id": 3, "n": "x"}], "/1"),
+    ],
+)
+def test_the_first_bad_record_is_named_whatever_the_kind_of_problem(
+    records: list[object], pointer: str
+) -> None:
+    spec = load_spec(PROJECT_ROOT / "openapi" / "chatkitty.yaml")
+    with pytest.raises(FixtureError) as caught:
+        check_records("items.json", records, _ITEM, spec)
+    assert caught.value.pointer == pointer
+
+
+def test_loading_pauses_the_collector_and_freezes_what_it_loaded() -> None:
+    spec = load_spec(PROJECT_ROOT / "openapi" / "chatkitty.yaml")
+    fixtures = vendor_named("chatkitty").fixtures
+    before = gc.get_freeze_count()
+    loaded = load_fixtures(FIXTURES / "chatkitty", fixtures, spec)
+    assert gc.isenabled()
+    assert gc.get_freeze_count() > before + len(loaded["sessions"][1])

@@ -1,6 +1,11 @@
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
+from mockserver.filtering import equals, filter_records
 from mockserver.sorting import SortKey, sort_records
+from mockserver.store import Collection
 
 RECORDS = [
     {"id": 1, "name": "beta", "score": 2, "user": {"age": 30}},
@@ -33,7 +38,60 @@ def test_nulls_and_missing_sort_last_ascending_first_descending() -> None:
     assert ids(sort_records(RECORDS, [SortKey(("user", "age"), descending=True)])) == [3, 1, 2, 4]
 
 
+def test_nulls_first_sorts_them_as_the_smallest_values_as_mongodb_does() -> None:
+    assert ids(sort_records(RECORDS, [SortKey(("score",), nulls_first=True)])) == [2, 4, 1, 3]
+    descending = SortKey(("user", "age"), descending=True, nulls_first=True)
+    assert ids(sort_records(RECORDS, [descending])) == [1, 2, 4, 3]
+
+
 def test_sorting_does_not_touch_the_input() -> None:
     before = list(RECORDS)
     sort_records(RECORDS, [SortKey(("id",), descending=True)])
     assert before == RECORDS
+
+
+# One type per field (with nulls), as a spec'd field has: mixed types are not comparable.
+_VALUES = {
+    "x": st.one_of(st.none(), st.integers(0, 3)),
+    "y": st.one_of(st.none(), st.sampled_from(["a", "B", "b"])),
+}
+_STEPS = st.lists(
+    st.one_of(
+        *(
+            st.builds(lambda value, path=path: ("filter", [equals((path,), value)]), values)
+            for path, values in _VALUES.items()
+        ),
+        st.builds(
+            lambda path, desc, nulls: ("sort", [SortKey((path,), desc, nulls)]),
+            st.sampled_from(["x", "y", "id"]),
+            st.booleans(),
+            st.booleans(),
+        ),
+        st.just(("write", [])),
+    ),
+    max_size=6,
+)
+
+
+@given(
+    records=st.lists(st.fixed_dictionaries(_VALUES), max_size=12),
+    steps=_STEPS,
+)
+def test_cached_filter_and_sort_chains_answer_exactly_as_plain_lists_do(
+    records: list[dict],
+    steps: list[tuple[str, list]],  # type: ignore[type-arg]
+) -> None:
+    rows = [{"id": i, **r} for i, r in enumerate(records)]
+    collection = Collection("c", "id", rows)
+    for _ in range(2):  # the second round is answered from the cache
+        cached: object = collection
+        plain: list = list(collection.all())  # type: ignore[type-arg]
+        for kind, args in steps:
+            if kind == "filter":
+                cached, plain = filter_records(cached, args), filter_records(plain, args)  # type: ignore[arg-type]
+            elif kind == "sort":
+                cached, plain = sort_records(cached, args), sort_records(plain, args)  # type: ignore[arg-type]
+            else:
+                collection.put({"id": len(collection), "x": 1, "y": "a"})
+                cached, plain = collection, list(collection.all())
+        assert ids(cached) == ids(plain)  # type: ignore[arg-type]

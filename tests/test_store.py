@@ -4,7 +4,7 @@ import threading
 
 import pytest
 
-from mockserver.store import Collection, Store
+from mockserver.store import MAX_DERIVED, Collection, Store, View, view_of
 
 
 def test_update_is_atomic_under_concurrency() -> None:
@@ -51,3 +51,74 @@ def test_snapshot_is_refreshed_after_a_write() -> None:
     assert collection.all() is first
     collection.put({"id": 2})
     assert [r["id"] for r in collection.all()] == [1, 2]
+
+
+def test_derived_results_are_cached_until_the_next_write() -> None:
+    collection = Collection("c", "id", [{"id": 1}, {"id": 2}])
+    builds: list[int] = []
+
+    def build() -> list[dict]:  # type: ignore[type-arg]
+        builds.append(collection.version)
+        return [r for r in collection.all() if r["id"] > 1]
+
+    first = collection.derived("big", build)
+    assert collection.derived("big", build) is first
+    collection.put({"id": 3})
+    assert [r["id"] for r in collection.derived("big", build)] == [2, 3]
+    assert builds == [0, 1]
+
+
+def test_a_result_built_across_a_write_is_not_kept() -> None:
+    collection = Collection("c", "id", [{"id": 1}])
+
+    def build_while_writing() -> list[dict]:  # type: ignore[type-arg]
+        stale = list(collection.all())
+        collection.put({"id": 2})
+        return stale
+
+    assert len(collection.derived("all", build_while_writing)) == 1
+    assert len(collection.derived("all", lambda: list(collection.all()))) == 2
+
+
+def test_derived_results_are_bounded_oldest_unused_first() -> None:
+    collection = Collection("c", "id", [{"id": 1}])
+    kept = collection.derived(0, list)
+    for key in range(1, MAX_DERIVED + 5):
+        collection.derived(0, lambda: [{"id": "rebuilt"}])  # used again: stays
+        collection.derived(key, list)
+    assert collection.derived(0, lambda: [{"id": "rebuilt"}]) is kept
+    assert collection.derived(1, lambda: [{"id": "rebuilt"}]) == [{"id": "rebuilt"}]
+
+
+def test_view_of_accepts_collections_and_current_views_only() -> None:
+    collection = Collection("c", "id", [{"id": 1}])
+    view = collection.all()
+    assert view_of(collection) is view
+    assert view_of([{"id": 1}]) is None
+    collection.put({"id": 2})
+    assert view_of(view) is None  # written since: stale
+
+
+@pytest.mark.parametrize(
+    "mutate",
+    [
+        lambda v: v.append({"id": 9}),
+        lambda v: v.extend([{"id": 9}]),
+        lambda v: v.insert(0, {"id": 9}),
+        lambda v: v.remove(v[0]),
+        lambda v: v.pop(),
+        lambda v: v.clear(),
+        lambda v: v.sort(key=lambda r: -r["id"]),
+        lambda v: v.reverse(),
+        lambda v: v.__setitem__(0, {"id": 9}),
+        lambda v: v.__delitem__(0),
+        lambda v: v.__iadd__([{"id": 9}]),
+        lambda v: v.__imul__(2),
+    ],
+)
+def test_a_mutated_view_is_no_longer_taken_for_the_collection(mutate: object) -> None:
+    collection = Collection("c", "id", [{"id": 1}, {"id": 2}])
+    view = View(collection.all(), collection, collection.version)
+    mutate(view)  # type: ignore[operator]
+    assert view_of(view) is None
+    assert view_of(collection) is collection.all()

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from .base import VendorAPI
 from .chatkitty import ChatKitty
+from .hapihub import HapiHub
+from .superoffice import SuperOffice
+from .twin import Twin
 
 __all__ = ["VENDORS", "VendorAPI", "vendor_named"]
 
-VENDORS: tuple[type[VendorAPI], ...] = (ChatKitty,)
+VENDORS: tuple[type[VendorAPI], ...] = (ChatKitty, Twin, HapiHub, SuperOffice)
 
 
 def vendor_named(name: str) -> type[VendorAPI]:

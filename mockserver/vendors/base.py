@@ -20,6 +20,7 @@ from connexion.lifecycle import ConnexionRequest
 from starlette.requests import Request
 from starlette.responses import Response
 
+from .. import prefer
 from ..auth import Principal, TokenIssuer, Verifier, security_map
 from ..config import Settings
 from ..errors import HTTPError
@@ -65,14 +66,17 @@ class VendorAPI:
         return f"/{self.name}"
 
     def resolve(self, operation_id: str) -> Callable[..., Any]:
-        """The handler for an operationId, for Connexion's resolver."""
+        """The handler for an operationId, for Connexion's resolver.
+
+        It comes wrapped so that a ``Prefer`` header can choose the answer instead of it.
+        """
         handler = getattr(self, inflection.underscore(operation_id), None)
         if handler is None:
             raise LookupError(
                 f"{type(self).__module__} has no handler for operationId '{operation_id}' "
                 f"(expected a method named {inflection.underscore(operation_id)})"
             )
-        return handler  # type: ignore[no-any-return]
+        return prefer.wrap(self, handler)
 
     def security_map(self) -> dict[str, type]:
         schemes = self.spec.resolved.get("components", {}).get("securitySchemes", {})

@@ -1,0 +1,94 @@
+"""Each API at 1k, 10k and 100k sessions: start-up time, memory and list latency.
+
+For one API at one size, the fixture folder holds that API's generated data set
+(``mockserver fixtures generate API --count N --seed 1``, kept in the work folder between runs)
+and every other API's checked-in fixtures, so the server started is exactly what a user starts
+with ``mockserver serve --fixtures``. Latency is measured with one connection, so p50 is the cost
+of one list call rather than time spent queueing behind other clients; the first call after
+start-up (nothing cached yet) is reported apart.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from .load import Call, Load, Result, run_wrk
+from .mix import list_call, mix_for
+from .recorded import mock_url
+from .servers import free_port, rss_mb, serve
+from .tools import PROJECT, Tools
+
+__all__ = ["Scaled", "measure_scale"]
+
+SEED = 1
+
+
+@dataclass(frozen=True)
+class Scaled:
+    api: str
+    sessions: int
+    startup_seconds: float
+    rss_start_mb: float
+    rss_end_mb: float
+    first_list_ms: float
+    result: Result
+
+
+def measure_scale(
+    apis: list[str], sizes: list[int], load: Load, tools: Tools, work: Path
+) -> list[Scaled]:
+    latency_load = Load(threads=1, connections=1, seconds=load.seconds, warmup_seconds=1)
+    rows = []
+    for api in apis:
+        for size in sizes:
+            fixtures = _fixture_folder(api, size, tools, work)
+            port = free_port()
+            name = f"mock-{api}-{size}"
+            command = tools.mock_command(port, fixtures)
+            with serve(name, command, port, work / "logs") as mock:
+                rss_start = rss_mb(mock.pid)
+                client = httpx.Client(base_url=mock.url, timeout=60)
+                call = list_call(mix_for(api, client))
+                first = _first_call_ms(client, call)
+                result = run_wrk(mock.url + mock_url(call), call, latency_load)
+                row = Scaled(
+                    api, size, mock.startup_seconds, rss_start, rss_mb(mock.pid), first, result
+                )
+            print(
+                f"  {api:<11} {size:>7,} sessions: start {row.startup_seconds:5.2f} s, "
+                f"RSS {row.rss_start_mb:4.0f}/{row.rss_end_mb:4.0f} MB, first list "
+                f"{row.first_list_ms:7.1f} ms, p50 {result.p50_ms:6.2f} ms, "
+                f"p99 {result.p99_ms:6.2f} ms",
+                file=sys.stderr,
+            )
+            rows.append(row)
+    return rows
+
+
+def _first_call_ms(client: httpx.Client, call: Call) -> float:
+    started = time.perf_counter()
+    client.request(call.method, mock_url(call), headers=list(call.headers), content=call.body)
+    return (time.perf_counter() - started) * 1000
+
+
+def _fixture_folder(api: str, size: int, tools: Tools, work: Path) -> Path:
+    """``work/fixtures-<api>-<size>``: the API's generated set, the others' checked-in ones."""
+    folder = work / f"fixtures-{api}-{size}"
+    generated = folder / api
+    if not (generated / ".complete").exists():
+        print(f"  generating {size:,} {api} sessions …", file=sys.stderr)
+        command = [str(tools.mockserver), "fixtures", "generate", api, "--count", str(size)]
+        command += ["--seed", str(SEED), "--out", str(generated)]
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, timeout=1800)
+        (generated / ".complete").touch()
+    for other in (PROJECT / "fixtures").iterdir():
+        link = folder / other.name
+        if other.is_dir() and other.name != api and not link.exists():
+            link.symlink_to(other)
+    return folder

@@ -1,0 +1,169 @@
+"""Schema validation compiled once and run in Rust, with jsonschema's own words for failures.
+
+Connexion and the fixture loader validate with pure-Python ``jsonschema``, which rebuilds its
+validator on every request and takes about half a minute for 100k fixture records. Here a schema
+is compiled once by ``jsonschema_rs`` and asked only "valid?"; when it says no, the very
+``jsonschema`` validator the rest of the mock uses finds and words the errors (file, JSON pointer
+and message stay exactly as before). Python remains the judge: a value is refused only when
+``jsonschema`` refuses it.
+
+That makes one promise necessary and this module keeps it: whatever ``jsonschema_rs`` accepts,
+``jsonschema`` accepts too. The schema handed to Rust is rewritten for that:
+
+* for Connexion's request and response validators, OpenAPI's ``nullable`` (and
+  ``x-nullable``) become ``"null"`` in ``type`` and ``None`` in ``enum``, which is exactly what
+  they allow (plain Draft 4, which Connexion uses for parameters, ignores ``nullable``);
+* for the response validator (answers and fixtures), a ``writeOnly`` property may not appear;
+* formats: ``ipv4``, ``ipv6``, ``email`` and ``idn-email`` are checked by Rust (no laxer than
+  Python: ``tests/test_compiled.py`` holds the evidence), ``date-time`` by a pattern that accepts
+  exactly what ``rfc3339-validator`` does (Rust's own check takes ``+023-…`` and leap seconds),
+  every format Python does not check (``uri``, ``date``, ``uuid``…) by nothing, as in Python.
+
+Instances must be JSON data (dicts, lists, strings, numbers, booleans, None), as decoded from
+JSON or parsed by Connexion; a value Rust cannot read is left to Python.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import jsonschema_rs
+from connexion.json_schema import Draft4RequestValidator, Draft4ResponseValidator
+from jsonschema import Draft4Validator, ValidationError
+from jsonschema.protocols import Validator
+
+__all__ = ["CompiledSchema", "compiled"]
+
+_PYTHON_FORMATS = Draft4Validator.FORMAT_CHECKER
+# Formats jsonschema_rs checks at least as strictly as jsonschema's Draft 4 format checker.
+_RUST_CHECKED = frozenset({"ipv4", "ipv6", "email", "idn-email"})
+# RFC 3339 as rfc3339-validator reads it (case-insensitive T and Z, days that exist, no year 0).
+_YEAR = r"(?:[0-9]{3}[1-9]|[0-9]{2}[1-9][0-9]|[0-9][1-9][0-9]{2}|[1-9][0-9]{3})"
+_LEAP_YEAR = r"(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)"
+_MONTH_DAY = (
+    r"(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)"
+    r"|(?:0[13578]|1[02])-31)"
+)
+_DATE_TIME = (
+    rf"^(?:{_YEAR}-{_MONTH_DAY}|{_LEAP_YEAR}-02-29)"
+    r"[Tt](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]+)?"
+    r"(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])$"
+)
+# Keywords whose value is one schema, a list of schemas, or a map of name -> schema.
+_ONE = ("additionalProperties", "additionalItems", "not", "items")
+_LIST = ("allOf", "anyOf", "oneOf", "items")
+_MAP = ("properties", "patternProperties", "definitions", "dependencies")
+
+
+class CompiledSchema:
+    """A schema validated by Rust when the instance is valid and by ``jsonschema`` otherwise."""
+
+    def __init__(
+        self, schema: Mapping[str, Any], python: type[Validator] = Draft4Validator
+    ) -> None:
+        """``python``: ``Draft4Validator`` or one of Connexion's request and response validators."""
+        self.python = python(schema, format_checker=_PYTHON_FORMATS)
+        nullable = python in (Draft4RequestValidator, Draft4ResponseValidator)
+        formats: dict[str, Any] = {}
+        rust_schema = _for_rust(schema, formats, nullable, python is Draft4ResponseValidator)
+        self._rust = jsonschema_rs.Draft4Validator(
+            rust_schema, validate_formats=True, formats=formats
+        )
+        # One call for a whole data set: calling Rust once per record costs three times more.
+        self._rust_all = jsonschema_rs.Draft4Validator(
+            {"type": "array", "items": rust_schema}, validate_formats=True, formats=formats
+        )
+
+    def is_valid(self, instance: Any) -> bool:
+        try:
+            if self._rust.is_valid(instance):
+                return True
+        except ValueError:  # not JSON data (an uploaded file, a tuple key): Python decides
+            pass
+        return bool(self.python.is_valid(instance))
+
+    def all_valid(self, instances: list[Any]) -> bool:
+        """True when Rust finds every instance valid (then so would Python); False: look closer."""
+        try:
+            return bool(self._rust_all.is_valid(instances))
+        except ValueError:
+            return False
+
+    def iter_errors(self, instance: Any) -> Iterator[ValidationError]:
+        """jsonschema's errors for ``instance``, found only when there are any."""
+        try:
+            if self._rust.is_valid(instance):
+                return iter(())
+        except ValueError:
+            pass
+        return iter(self.python.iter_errors(instance))
+
+
+# Schemas live as long as the specs they belong to; the strong reference kept next to each entry
+# makes sure an id is never reused while it is cached.
+_CACHE: dict[tuple[int, type], tuple[Mapping[str, Any], CompiledSchema]] = {}
+_CACHE_LIMIT = 4096
+
+
+def compiled(
+    schema: Mapping[str, Any], python: type[Validator] = Draft4Validator
+) -> CompiledSchema:
+    """The compiled form of ``schema`` (the same dict object), compiling it on first use.
+
+    Connexion builds its validators anew on every request, from the same schema objects of the
+    spec; this cache is what makes each schema compile once.
+    """
+    key = (id(schema), python)
+    entry = _CACHE.get(key)
+    if entry is not None and entry[0] is schema:
+        return entry[1]
+    if len(_CACHE) >= _CACHE_LIMIT:
+        _CACHE.clear()
+    result = CompiledSchema(schema, python)
+    _CACHE[key] = (schema, result)
+    return result
+
+
+def _for_rust(schema: Any, formats: dict[str, Any], nullable: bool, write_only: bool) -> Any:
+    """A copy of ``schema`` that Rust accepts no more of than the Python validator does.
+
+    ``formats`` collects the format overrides Rust needs; ``nullable``: honour OpenAPI's
+    ``nullable``; ``write_only``: refuse ``writeOnly`` properties.
+    """
+    if not isinstance(schema, Mapping):
+        return schema
+    if write_only and ("writeOnly" in schema or "x-writeOnly" in schema):
+        return {"not": {}}
+    flags = (formats, nullable, write_only)
+    result: dict[str, Any] = dict(schema)
+    for keyword in _ONE:
+        if isinstance(result.get(keyword), Mapping):
+            result[keyword] = _for_rust(result[keyword], *flags)
+    for keyword in _LIST:
+        if isinstance(result.get(keyword), list):
+            result[keyword] = [_for_rust(s, *flags) for s in result[keyword]]
+    for keyword in _MAP:
+        if isinstance(result.get(keyword), Mapping):
+            result[keyword] = {name: _for_rust(s, *flags) for name, s in result[keyword].items()}
+    if nullable and (result.get("x-nullable") is True or result.get("nullable")):
+        if "type" in result:
+            types = result["type"] if isinstance(result["type"], list) else [result["type"]]
+            result["type"] = [*types, "null"]
+        if isinstance(result.get("enum"), list):
+            result["enum"] = [*result["enum"], None]
+    fmt = result.get("format")
+    if fmt == "date-time":
+        del result["format"]
+        check = {"pattern": _DATE_TIME}
+        result = {"allOf": [result, check]} if "pattern" in result else {**result, **check}
+    elif isinstance(fmt, str) and fmt not in _RUST_CHECKED:
+        if fmt in _PYTHON_FORMATS.checkers:
+            formats[fmt] = _python_format(fmt)  # rare (``regex``): Python's own check
+        else:
+            del result["format"]  # unchecked in Python: a callback per value would cost dearly
+    return result
+
+
+def _python_format(fmt: str) -> Any:
+    return lambda value: _PYTHON_FORMATS.conforms(value, fmt)

@@ -1,0 +1,143 @@
+"""``mockserver contract``: the command line of a contract run; the work is in :mod:`.runner`.
+
+Options Schemathesis' own ``st run`` has (``-H``, ``--max-examples``, ``--seed``, ``--checks``,
+``--report`` …) are its option definitions, reused, so they parse, validate and read the same.
+The credential options are the union of what the registered vendors' :mod:`.auth` pieces read.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+from schemathesis.cli.commands.run import DEFAULT_PHASES
+from schemathesis.cli.ext.options import CsvChoice
+from schemathesis.cli.options import (
+    CHECKS_OPTION,
+    EXCLUDE_CHECKS,
+    GENERATION_MAX_EXAMPLES,
+    GENERATION_SEED,
+    HEADER,
+    MAX_FAILURES,
+    REPORT,
+    REPORT_DIR,
+    WORKERS,
+)
+from schemathesis.cli.validation import validate_base_url
+
+from ..app import MockServer
+from ..config import Settings
+from ..errors import StartupError
+from ..vendors import VENDORS
+from .auth import CREDENTIALS, OPTIONS
+from .runner import Contract, run_api
+
+__all__ = ["contract"]
+
+_REGISTERED = [vendor.name for vendor in VENDORS if vendor.name in CREDENTIALS]
+_CREDENTIAL_OPTIONS = [
+    name for name in OPTIONS if any(name in CREDENTIALS[api].options for api in _REGISTERED)
+]
+
+
+def _credential_options(command: Any) -> Any:
+    for name in reversed(_CREDENTIAL_OPTIONS):
+        option = OPTIONS[name]
+        command = click.option(option.flag, name, metavar=option.metavar, help=option.help)(command)
+    return command
+
+
+@click.command()
+@click.argument("api", type=click.Choice([*_REGISTERED, "all"]))
+@click.option(
+    "--base-url",
+    metavar="URL",
+    callback=validate_base_url,
+    help="Test this server over HTTP instead of the mock in-process: the API's root "
+    "(http://127.0.0.1:8080/chatkitty), or with 'all' the mock's root.",
+)
+@_credential_options
+@click.option(*HEADER.args, **HEADER.kwargs)
+@click.option(*GENERATION_MAX_EXAMPLES.args, **GENERATION_MAX_EXAMPLES.kwargs)
+@click.option(*GENERATION_SEED.args, **GENERATION_SEED.kwargs)
+@click.option(
+    "--phases",
+    type=CsvChoice(DEFAULT_PHASES),
+    default=",".join(DEFAULT_PHASES),
+    show_default=True,
+    help="Comma-separated test phases to run.",
+)
+@click.option(*CHECKS_OPTION.args, **CHECKS_OPTION.kwargs)
+@click.option(*EXCLUDE_CHECKS.args, **EXCLUDE_CHECKS.kwargs)
+@click.option(*REPORT.args, **REPORT.kwargs)
+@click.option(*REPORT_DIR.args, **REPORT_DIR.kwargs)
+@click.option(*WORKERS.args, **WORKERS.kwargs)
+@click.option(*MAX_FAILURES.args, **MAX_FAILURES.kwargs)
+def contract(
+    api: str,
+    base_url: str | None,
+    headers: dict[str, str],
+    generation_max_examples: int | None,
+    generation_seed: int | None,
+    phases: list[str],
+    included_check_names: list[str] | None,
+    excluded_check_names: list[str] | None,
+    report_formats: list[Any] | None,
+    report_directory: str,
+    workers: int | None,
+    max_failures: int | None,
+    **credentials: str | None,
+) -> None:
+    """Test API (a vendor, or 'all') against its spec with Schemathesis.
+
+    Without --base-url the mock itself is tested, in-process. Every Schemathesis check runs,
+    plus the vendor's own (paging, filters …). Credentials are the mock's demo ones unless given.
+    Exit code 0 only when every check passed.
+    """
+    apis = tuple(_REGISTERED) if api == "all" else (api,)
+    given = {name: value for name, value in credentials.items() if value is not None}
+    for name in given:
+        if not any(name in CREDENTIALS[a].options for a in apis):
+            readers = ", ".join(a for a in _REGISTERED if name in CREDENTIALS[a].options)
+            raise click.UsageError(f"{OPTIONS[name].flag} is for {readers}, not {api}")
+    for name in apis:
+        try:
+            CREDENTIALS[name].from_options(given)
+        except ValueError as exc:
+            raise click.UsageError(f"{name}: {exc}") from None
+    run = Contract(
+        apis=apis,
+        base_url=base_url,
+        credentials=given,
+        headers=headers,
+        max_examples=generation_max_examples,
+        seed=generation_seed,
+        phases=tuple(phases),
+        checks=tuple(included_check_names or ("all",)),
+        exclude_checks=tuple(excluded_check_names or ()),
+        reports=tuple(report.value for report in report_formats or ()),
+        report_dir=Path(report_directory),
+        workers=workers or 1,
+        max_failures=max_failures,
+    )
+    app = None if base_url else _mock_app()
+    try:
+        outcomes = [run_api(name, run, app) for name in apis]
+    except StartupError as exc:  # a spec that cannot be read
+        click.echo(f"mockserver: cannot test: {exc}", err=True)
+        raise SystemExit(2) from None
+    click.echo()
+    for outcome in outcomes:
+        verdict = "passed" if outcome.passed else "FAILED"
+        failed = f": {', '.join(sorted(outcome.failed_checks))}" if outcome.failed_checks else ""
+        click.echo(f"contract {outcome.api}: {verdict}, {outcome.cases} cases{failed}")
+    raise SystemExit(max(outcome.exit_code for outcome in outcomes))
+
+
+def _mock_app() -> Any:
+    try:
+        return MockServer(Settings()).app
+    except StartupError as exc:
+        click.echo(f"mockserver: cannot start: {exc}", err=True)
+        raise SystemExit(2) from None

@@ -1,0 +1,216 @@
+"""The request journal: what the last N requests were and what was wrong with them.
+
+A frontend developer whose screen shows nothing needs to know what the mock answered and why;
+a QA engineer running the validating proxy needs every contract violation of a session. Both
+read the same journal (``GET /__admin/journal``).
+
+:class:`JournalMiddleware` sits near the top of the ASGI stack and times every request outside
+``/__admin``. What it cannot see from the outside (the validation problems behind a 400, the
+fault rule that answered, the proxy's violations) is handed to it through the request scope with
+:func:`note_error` and :func:`note`, by whoever found it. Entries live in a bounded ring buffer:
+a mock left running for days must not grow without limit.
+
+Secrets never reach the journal: header and query values whose names say they carry
+credentials are replaced by ``[redacted]`` (see :func:`redact`).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, MutableMapping
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .auth import Clock
+from .errors import HTTPError
+
+__all__ = [
+    "DEFAULT_SIZE",
+    "Entry",
+    "Journal",
+    "JournalMiddleware",
+    "note",
+    "note_error",
+    "redact",
+]
+
+DEFAULT_SIZE = 1000
+_STATE_KEY = "mockserver.journal"
+_SECRET_NAME = re.compile(
+    r"authorization|cookie|token|secret|password|passwd|api[-_]?key|xsrf|csrf|ticket",
+    re.IGNORECASE,
+)
+REDACTED = "[redacted]"
+
+
+def redact(name: str, value: str) -> str:
+    """``value``, or ``[redacted]`` when ``name`` says it carries a credential.
+
+    Matching on names rather than a fixed list covers every vendor's spelling at once:
+    ``Authorization``, ``Cookie``, ``X-XSRF-TOKEN``, SuperOffice's ``SO-AppToken``, an
+    ``access_token`` query parameter.
+    """
+    return REDACTED if _SECRET_NAME.search(name) else value
+
+
+@dataclass
+class Entry:
+    """One request as the journal keeps it."""
+
+    time: str
+    api: str | None
+    method: str
+    path: str
+    query: str
+    headers: dict[str, str]
+    status: int | None = None
+    duration_ms: float = 0.0
+    error: str | None = None
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class Journal:
+    """The last ``size`` requests, newest last, safe to read while requests are recorded."""
+
+    def __init__(self, clock: Clock = time.time, size: int = DEFAULT_SIZE) -> None:
+        self.clock = clock
+        self._entries: deque[Entry] = deque(maxlen=size)
+        self._lock = threading.Lock()
+
+    def add(self, entry: Entry) -> None:
+        with self._lock:
+            self._entries.append(entry)
+
+    def clear(self) -> int:
+        with self._lock:
+            count = len(self._entries)
+            self._entries.clear()
+        return count
+
+    def entries(
+        self,
+        *,
+        api: str | None = None,
+        status: str | None = None,
+        path: str | None = None,
+        limit: int = 100,
+    ) -> list[Entry]:
+        """Newest first. ``status`` is exact (``404``) or a class (``4xx``); ``path`` a prefix."""
+        with self._lock:
+            snapshot = list(self._entries)
+        selected = [
+            e
+            for e in reversed(snapshot)
+            if (api is None or e.api == api)
+            and (status is None or _status_matches(e.status, status))
+            and (path is None or e.path.startswith(path))
+        ]
+        return selected[:limit]
+
+    def stamp(self) -> str:
+        return (
+            datetime.fromtimestamp(self.clock(), UTC)
+            .isoformat(timespec="milliseconds")
+            .replace("+00:00", "Z")
+        )
+
+
+def _status_matches(actual: int | None, wanted: str) -> bool:
+    if actual is None:
+        return False
+    if wanted.lower().endswith("xx"):
+        return str(actual)[0] == wanted[0]
+    return str(actual) == wanted
+
+
+def note(scope: MutableMapping[str, Any], message: str) -> None:
+    """Add a remark to the journal entry of the request in ``scope`` (a fault, a preference)."""
+    entry = scope.get("state", {}).get(_STATE_KEY)
+    if entry is not None:
+        entry.notes.append(message)
+
+
+def note_error(
+    scope: MutableMapping[str, Any], error: HTTPError | str, problems: Iterable[Any]
+) -> None:
+    """Record why a request failed: the error's message and every problem, in plain words."""
+    entry = scope.get("state", {}).get(_STATE_KEY)
+    if entry is not None:
+        entry.error = error.message if isinstance(error, HTTPError) else error
+        entry.problems.extend(str(p) for p in problems)
+
+
+class JournalMiddleware:
+    """Records every request outside ``skip_prefix`` in ``journal``, with its answer's status."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        journal: Journal,
+        api_of: Callable[[str], str | None],
+        skip_prefix: str = "/__admin",
+    ) -> None:
+        self.app = app
+        self.journal = journal
+        self.api_of = api_of
+        self.skip_prefix = skip_prefix
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if (
+            scope["type"] != "http"
+            or path == self.skip_prefix
+            or path.startswith(self.skip_prefix + "/")
+        ):
+            await self.app(scope, receive, send)
+            return
+        entry = Entry(
+            time=self.journal.stamp(),
+            api=self.api_of(path),
+            method=scope["method"],
+            path=path,
+            query=_redacted_query(scope.get("query_string", b"").decode("latin-1")),
+            headers=_redacted_headers(scope.get("headers", [])),
+        )
+        # Inner layers may copy the scope; the state dict they share is where they find the entry.
+        scope.setdefault("state", {})[_STATE_KEY] = entry
+        started = time.perf_counter()
+
+        async def send_and_watch(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                entry.status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_and_watch)
+        finally:
+            entry.duration_ms = round((time.perf_counter() - started) * 1000, 3)
+            self.journal.add(entry)
+
+
+def _redacted_headers(raw: Iterable[tuple[bytes, bytes]]) -> dict[str, str]:
+    headers: dict[str, str] = {}
+    for name_bytes, value_bytes in raw:
+        name = name_bytes.decode("latin-1").lower()
+        value = redact(name, value_bytes.decode("latin-1"))
+        headers[name] = f"{headers[name]}, {value}" if name in headers else value
+    return headers
+
+
+def _redacted_query(query: str) -> str:
+    pairs = parse_qsl(query, keep_blank_values=True)
+    if not any(_SECRET_NAME.search(name) for name, _ in pairs):
+        return query
+    return urlencode([(name, redact(name, value)) for name, value in pairs], safe=",[]")

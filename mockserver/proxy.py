@@ -1,0 +1,273 @@
+"""The validating proxy: a real backend, checked against our spec on every call.
+
+``mockserver proxy chatkitty --upstream https://api.example.com`` serves
+``/chatkitty/...`` like the mock does, but forwards each call to the upstream (the prefix
+removed) and passes its answer back unchanged: status, headers and the body's bytes. On the
+way it checks both directions against the vendor's spec, with the checkers the rest of the
+project trusts:
+
+* the request goes through the mock's own Connexion stack (routing, parameter and body
+  validation: :data:`~mockserver.validation.VALIDATOR_MAP_ALL_PROBLEMS`) with every handler
+  replaced by a no-op and the security requirements removed, since checking credentials is the
+  upstream's job. What it would have refused is a violation, in the same words as the mock's
+  400s;
+* the answer goes through Schemathesis' response validation (status, headers, body schema),
+  plus a check that the status is documented at all.
+
+Every violation is reported in a ``Mock-Violations`` header (count and first message) and in
+the journal (``GET /__admin/journal``), where credentials are redacted. A QA team sees a
+deployment drift from the contract while using it, without it changing what their app gets.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import httpx
+import orjson
+import schemathesis
+from connexion import AsyncApp
+from connexion.lifecycle import ConnexionRequest, ConnexionResponse
+from connexion.resolver import Resolver
+from starlette.exceptions import HTTPException
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .admin import PREFIX as ADMIN_PREFIX
+from .admin import AdminAPI, Control, mount_admin
+from .app import MockServer
+from .config import Settings
+from .errors import HTTPError, MethodNotAllowed, NotFound
+from .faults import FaultMiddleware
+from .journal import JournalMiddleware, note_error
+from .specs import HTTP_METHODS, Spec, load_spec
+from .store import Store
+from .validation import VALIDATOR_MAP_ALL_PROBLEMS, ExplodedArraysURIParser
+
+__all__ = ["VIOLATIONS_HEADER", "ValidatingProxy", "create_proxy"]
+
+VIOLATIONS_HEADER = "Mock-Violations"
+_HOP_BY_HOP = {
+    "connection",
+    "keep-alive",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "host",
+    "content-length",
+}
+_PROBLEMS_KEY = "mockserver.proxy.problems"
+
+
+class ValidatingProxy:
+    """Forwards ``/<api>/…`` to ``upstream`` and reports where either side breaks the spec."""
+
+    def __init__(
+        self,
+        api: str,
+        upstream: str,
+        settings: Settings,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.prefix = f"/{api}"
+        self.spec = load_spec(settings.specs_dir / f"{api}.yaml")
+        self.checker = _request_checker(self.spec, self.prefix)
+        self.schema = schemathesis.openapi.from_path(self.spec.file)
+        self.client = httpx.AsyncClient(
+            base_url=upstream.rstrip("/"), transport=transport, timeout=60
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope["path"]
+        if path != self.prefix and not path.startswith(self.prefix + "/"):
+            error = NotFound(f"This proxy serves {self.prefix}/… only, not {path}")
+            answer = _plain_error(ConnexionRequest(scope, receive), error)
+            await Response(answer.body, answer.status_code, media_type=answer.mimetype)(
+                scope, receive, send
+            )
+            return
+        body = await _read_body(receive)
+        problems = [f"request: {p}" for p in await self._check_request(scope, body)]
+        upstream, raw = await self._forward(scope, body)
+        problems += [f"response: {p}" for p in self._check_response(scope, upstream)]
+        headers = [
+            (name, value)
+            for name, value in upstream.headers.raw
+            if name.decode("latin-1").lower() not in _HOP_BY_HOP - {"content-length"}
+        ]
+        if problems:
+            note_error(scope, f"{len(problems)} contract violation(s)", problems)
+            headers.append((VIOLATIONS_HEADER.lower().encode(), _header_value(problems)))
+        await send(
+            {"type": "http.response.start", "status": upstream.status_code, "headers": headers}
+        )
+        await send({"type": "http.response.body", "body": raw})
+
+    async def _check_request(self, scope: Scope, body: bytes) -> list[str]:
+        """What the mock would have refused about this request, in its words."""
+        problems: list[str] = []
+        pending = [{"type": "http.request", "body": body, "more_body": False}]
+
+        async def receive() -> Message:
+            return pending.pop() if pending else {"type": "http.disconnect"}
+
+        async def discard(message: Message) -> None:
+            pass
+
+        await self.checker({**scope, "state": {_PROBLEMS_KEY: problems}}, receive, discard)
+        return problems
+
+    async def _forward(self, scope: Scope, body: bytes) -> tuple[httpx.Response, bytes]:
+        """The upstream's answer, decoded for checking, and its body's bytes as they came."""
+        headers = [
+            (name, value)
+            for name, value in scope["headers"]
+            if name.decode("latin-1").lower() not in _HOP_BY_HOP
+        ]
+        request = self.client.build_request(
+            scope["method"],
+            scope["path"].removeprefix(self.prefix) or "/",
+            params=scope.get("query_string", b"").decode("latin-1"),
+            headers=headers,
+            content=body,
+        )
+        response = await self.client.send(request, stream=True)
+        try:
+            raw = b"".join([chunk async for chunk in response.aiter_raw()])
+        finally:
+            await response.aclose()
+        decoded = httpx.Response(
+            response.status_code, headers=response.headers, content=raw, request=request
+        )
+        decoded.elapsed = response.elapsed
+        return decoded, raw
+
+    def _check_response(self, scope: Scope, response: httpx.Response) -> list[str]:
+        local = scope["path"].removeprefix(self.prefix) or "/"
+        template = self.spec.match(local)
+        method = scope["method"].lower()
+        if template is None or method not in self.spec.resolved["paths"][template]:
+            return []  # the request check has said the operation is not in the spec
+        operation = self.schema[template][method.upper()]
+        problems = []
+        documented = operation.definition.raw["responses"]
+        if str(response.status_code) not in documented and "default" not in documented:
+            problems.append(
+                f"status {response.status_code} is not documented for "
+                f"{method.upper()} {template}; documented: {', '.join(documented)}"
+            )
+        try:
+            operation.validate_response(response)
+        except BaseExceptionGroup as group:
+            problems += [_failure_text(f) for f in group.exceptions]
+        except AssertionError as failure:
+            problems.append(_failure_text(failure))
+        return problems
+
+
+def _failure_text(failure: BaseException) -> str:
+    title = getattr(failure, "title", type(failure).__name__)
+    message = str(getattr(failure, "message", failure)).strip().splitlines()
+    path = getattr(failure, "instance_path", None)
+    where = f" at /{'/'.join(map(str, path))}" if path else ""
+    return f"{title}{where}: {message[0] if message else ''}"
+
+
+def _header_value(problems: list[str]) -> bytes:
+    first = problems[0].replace("≤", "<=").replace("≥", ">=").replace("–", "-")
+    return f"{len(problems)}; {first}".encode("ascii", "backslashreplace")
+
+
+async def _read_body(receive: Receive) -> bytes:
+    chunks, more = [], True
+    while more:
+        message = await receive()
+        chunks.append(message.get("body", b""))
+        more = message.get("more_body", False)
+    return b"".join(chunks)
+
+
+def _request_checker(spec: Spec, prefix: str) -> AsyncApp:
+    """The mock's request checking for ``spec``, answering 204 to whatever it lets through."""
+    document = copy.deepcopy(spec.document)
+    document.pop("security", None)
+    for item in document.get("paths", {}).values():
+        for method in HTTP_METHODS:
+            if isinstance(item.get(method), dict):
+                item[method].pop("security", None)
+
+    async def accepted(**_: Any) -> Response:
+        return Response(status_code=204)
+
+    def refused(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+        # MockServer's own translation, so routing misses and 415s read as they do in the mock.
+        error = MockServer._as_http_error(request, None, exc)
+        if isinstance(error, MethodNotAllowed):
+            allowed = spec.allowed_methods(request.url.path.removeprefix(prefix)) or []
+            error.message = (
+                error.message.removesuffix("allowed: ") + f"allowed: {', '.join(allowed)}"
+            )
+        problems = request.scope["state"][_PROBLEMS_KEY]
+        problems += [str(p) for p in error.problems] or [error.message]
+        return ConnexionResponse(status_code=error.status)
+
+    app = AsyncApp(__name__)
+    app.add_api(
+        document,
+        base_path=prefix,
+        resolver=Resolver(function_resolver=lambda _: accepted),
+        validator_map=VALIDATOR_MAP_ALL_PROBLEMS,
+        uri_parser_class=ExplodedArraysURIParser,
+        pythonic_params=True,
+    )
+    for exc_class in (Exception, HTTPException, HTTPError):
+        app.add_error_handler(exc_class, refused)
+    return app
+
+
+def _plain_error(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+    """An error of the proxy itself (a fault rule's status, a path it does not serve) as JSON."""
+    error = exc if isinstance(exc, HTTPError) else HTTPError(str(exc))
+    note_error(request.scope, error, error.problems)
+    return ConnexionResponse(
+        status_code=error.status,
+        body=orjson.dumps({"error": error.reason, "message": error.message}),
+        mimetype="application/json",
+        headers=error.headers,
+    )
+
+
+def create_proxy(
+    api: str,
+    upstream: str,
+    settings: Settings,
+    control: Control | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> ASGIApp:
+    """The proxy with the admin API beside it (journal, fault rules), all journaled."""
+    control = control or Control(settings.clock)
+    proxy = ValidatingProxy(api, upstream, settings, transport)
+    admin = AsyncApp(__name__)
+    mount_admin(admin, AdminAPI(control, Store({}), {}), settings)
+    forward = FaultMiddleware(proxy, rules=control.rules, render=_plain_error)
+    dispatch = _Dispatch(admin, forward)
+    return JournalMiddleware(
+        dispatch, journal=control.journal, api_of=lambda p: api if p.startswith(f"/{api}") else None
+    )
+
+
+class _Dispatch:
+    def __init__(self, admin: ASGIApp, forward: ASGIApp) -> None:
+        self.admin = admin
+        self.forward = forward
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if scope["type"] != "http" or path == ADMIN_PREFIX or path.startswith(ADMIN_PREFIX + "/"):
+            await self.admin(scope, receive, send)
+        else:
+            await self.forward(scope, receive, send)

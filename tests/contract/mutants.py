@@ -1,0 +1,441 @@
+"""Deliberately broken variants of the mock, each with exactly one fault.
+
+A mutant is the real app wrapped in an ASGI layer that changes what one vendor's data operations
+receive or answer; the vendor's code and every other path are untouched. Each mutant names the
+check that must catch it: a contract run against it has to fail with that check among its
+failures, or the contract misses that kind of broken backend.
+
+Generic faults (a wrong type, a 500, auth ignored …) work on any vendor's JSON answers; the
+vendor-specific ones (a wrong total, a filter ignored …) come from the vendor's profile.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable, MutableMapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Request:
+    method: str
+    path: str
+    query: list[tuple[str, str]]
+    headers: dict[str, str]
+    body: bytes
+
+    def without_params(self, *names: str) -> Request:
+        return replace(self, query=[(k, v) for k, v in self.query if k not in names])
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    @property
+    def is_json(self) -> bool:
+        return 200 <= self.status < 300 and "json" in self.headers.get("content-type", "")
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+    def with_json(self, data: Any) -> Answer:
+        return replace(self, body=json.dumps(data).encode())
+
+
+Call = Callable[[Request], Awaitable[Answer]]
+Fault = Callable[[Request, Call], Awaitable[Answer]]
+"""Given the request and the healthy app, answer as the broken backend would."""
+
+
+class MutantApp:
+    """The healthy ``app`` with ``fault`` on the requests under ``prefix``."""
+
+    def __init__(self, app: ASGIApp, prefix: str, fault: Fault) -> None:
+        self.app, self.prefix, self.fault = app, prefix, fault
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith(self.prefix):
+            await self.app(scope, receive, send)
+            return
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        request = Request(
+            method=scope["method"],
+            path=scope["path"],
+            query=parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True),
+            headers={k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]},
+            body=body,
+        )
+        answer = await self.fault(request, lambda r: self._call(scope, r))
+        headers = {**answer.headers, "content-length": str(len(answer.body))}
+        await send(
+            {
+                "type": "http.response.start",
+                "status": answer.status,
+                "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()],
+            }
+        )
+        await send({"type": "http.response.body", "body": answer.body})
+
+    async def _call(self, scope: Scope, request: Request) -> Answer:
+        inner = {
+            **scope,
+            "query_string": urlencode(request.query).encode("latin-1"),
+            "headers": [
+                (k.encode("latin-1"), v.encode("latin-1")) for k, v in request.headers.items()
+            ],
+        }
+        sent = False
+        status, headers, chunks = 500, {}, []
+
+        async def receive() -> Message:
+            nonlocal sent
+            if sent:
+                return {"type": "http.disconnect"}
+            sent = True
+            return {"type": "http.request", "body": request.body, "more_body": False}
+
+        async def send(message: Message) -> None:
+            nonlocal status, headers
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in message["headers"]}
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+
+        await self.app(inner, receive, send)
+        return Answer(status, headers, b"".join(chunks))
+
+
+# -- generic faults ----------------------------------------------------------------------------
+
+
+def _first_integer_as_string(data: Any) -> bool:
+    """Turn the first integer met (depth first) into a string; False if there is none."""
+    items = data.items() if isinstance(data, dict) else enumerate(data)
+    for key, value in items:
+        if isinstance(value, int) and not isinstance(value, bool):
+            data[key] = str(value)
+            return True
+        if isinstance(value, (dict, list)) and _first_integer_as_string(value):
+            return True
+    return False
+
+
+async def wrong_field_type(request: Request, call: Call) -> Answer:
+    answer = await call(request)
+    if not answer.is_json:
+        return answer
+    data = answer.json()
+    _first_integer_as_string(data)
+    return answer.with_json(data)
+
+
+async def server_error_on_query(request: Request, call: Call) -> Answer:
+    answer = await call(request)
+    if request.query and 200 <= answer.status < 300:
+        return Answer(500, {"content-type": "application/json"}, b'{"error": "boom"}')
+    return answer
+
+
+async def undocumented_status(request: Request, call: Call) -> Answer:
+    answer = await call(request)
+    return replace(answer, status=203) if answer.status == 200 else answer
+
+
+async def wrong_content_type(request: Request, call: Call) -> Answer:
+    answer = await call(request)
+    if answer.is_json:
+        return replace(answer, headers={**answer.headers, "content-type": "text/plain"})
+    return answer
+
+
+@dataclass
+class Remembering:
+    """Faults that answer with something a previous request got: state kept per mutant."""
+
+    authorization: str | None = None
+    answers: dict[tuple[str, str], Answer] = field(default_factory=dict)
+
+    async def auth_ignored(self, request: Request, call: Call) -> Answer:
+        """A refused credential is replaced by the last one that worked."""
+        answer = await call(request)
+        if 200 <= answer.status < 300:
+            self.authorization = request.headers.get("authorization")
+        elif answer.status in (401, 403) and self.authorization is not None:
+            return await call(
+                replace(request, headers={**request.headers, "authorization": self.authorization})
+            )
+        return answer
+
+    async def accepts_invalid(self, request: Request, call: Call) -> Answer:
+        """A 400 becomes the last 200 answered on the same operation."""
+        answer = await call(request)
+        key = (request.method, request.path)
+        if 200 <= answer.status < 300:
+            self.answers[key] = answer
+        elif answer.status == 400 and key in self.answers:
+            return self.answers[key]
+        return answer
+
+
+# -- the vendors' profiles -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Mutant:
+    id: str
+    vendor: str
+    prefix: str
+    """Only requests under this path are broken: the vendor's data, not its login."""
+    fault: Callable[[], Fault]
+    check: str
+    """The check that must name this fault."""
+
+    def wrap(self, app: ASGIApp) -> MutantApp:
+        return MutantApp(app, self.prefix, self.fault())
+
+
+def _json_fault(change: Callable[[Any, Request], None]) -> Callable[[], Fault]:
+    """A fault that edits 2xx JSON bodies in place with ``change(data, request)``."""
+
+    async def fault(request: Request, call: Call) -> Answer:
+        answer = await call(request)
+        if not answer.is_json:
+            return answer
+        data = answer.json()
+        change(data, request)
+        return answer.with_json(data)
+
+    return lambda: fault
+
+
+def _request_fault(change: Callable[[Request], Request]) -> Callable[[], Fault]:
+    async def fault(request: Request, call: Call) -> Answer:
+        return await call(change(request))
+
+    return lambda: fault
+
+
+def generic(
+    vendor: str,
+    prefix: str,
+    required: Callable[[Any, Request], None],
+    invalid_input: str = "negative_data_rejection",
+) -> list[Mutant]:
+    """The faults any vendor's contract must catch; ``required`` drops a required field.
+
+    ``invalid_input`` is the check that catches a 200 for invalid input: Schemathesis' own,
+    unless the spec has no input it can generate as invalid.
+    """
+    return [
+        Mutant(
+            "wrong-type", vendor, prefix, lambda: wrong_field_type, "response_schema_conformance"
+        ),
+        Mutant(
+            "required-missing", vendor, prefix, _json_fault(required), "response_schema_conformance"
+        ),
+        Mutant("server-error", vendor, prefix, lambda: server_error_on_query, "not_a_server_error"),
+        Mutant("auth-ignored", vendor, prefix, lambda: Remembering().auth_ignored, "ignored_auth"),
+        Mutant(
+            "accepts-invalid",
+            vendor,
+            prefix,
+            lambda: Remembering().accepts_invalid,
+            invalid_input,
+        ),
+        Mutant(
+            "undocumented-status",
+            vendor,
+            prefix,
+            lambda: undocumented_status,
+            "status_code_conformance",
+        ),
+        Mutant(
+            "wrong-content-type",
+            vendor,
+            prefix,
+            lambda: wrong_content_type,
+            "content_type_conformance",
+        ),
+    ]
+
+
+# ChatKitty: Spring Data paging as HAL --------------------------------------------------------
+
+
+def _chatkitty_sessions(data: Any) -> list[Any]:
+    return list(data.get("_embedded", {}).get("sessions", []))
+
+
+def _chatkitty_drop_state(data: Any, request: Request) -> None:
+    for session in _chatkitty_sessions(data):
+        session.pop("state", None)
+
+
+def _chatkitty_wrong_total(data: Any, request: Request) -> None:
+    data["page"]["total_elements"] += 1
+
+
+def _chatkitty_no_next(data: Any, request: Request) -> None:
+    data["_links"].pop("next", None)
+
+
+# TWIN: count, fields and filters ---------------------------------------------------------------
+
+
+def _twin_drop_id(data: Any, request: Request) -> None:
+    for item in data.get("items", []):
+        item.pop("id", None)
+
+
+def _twin_wrong_count(data: Any, request: Request) -> None:
+    if "count" in data:
+        data["count"] += 1
+
+
+# HAPI Hub: lifecycle and writes ----------------------------------------------------------------
+
+
+def _hapihub_sessions(data: Any) -> list[Any]:
+    return data if isinstance(data, list) else [data]
+
+
+def _hapihub_drop_required(data: Any, request: Request) -> None:
+    for session in _hapihub_sessions(data):
+        session.pop("id" if isinstance(data, list) else "createdBy", None)
+
+
+def _hapihub_accepted_before_started(data: Any, request: Request) -> None:
+    for session in _hapihub_sessions(data):
+        if "acceptedAt" in session and "startedAt" in session:
+            session["acceptedAt"] = session["startedAt"] - 60_000
+
+
+def _answer_not_stored(method: str) -> Callable[[Any, Request], None]:
+    """The answer to ``method`` claims a room the API did not store."""
+
+    def change(data: Any, request: Request) -> None:
+        if request.method == method and isinstance(data, dict):
+            data["room"] = f"{data.get('room') or 'room'}-unsaved"
+
+    return change
+
+
+# SuperOffice: $select and XML ------------------------------------------------------------------
+
+
+def _superoffice_drop_status(data: Any, request: Request) -> None:
+    for entity in data:
+        entity.pop("Status", None)
+
+
+async def _superoffice_xml_differs(request: Request, call: Call) -> Answer:
+    answer = await call(request)
+    if "xml" in answer.headers.get("content-type", "") and answer.status == 200:
+        return replace(answer, body=answer.body.replace(b"<Status>", b"<Status>X", 1))
+    return answer
+
+
+CHATKITTY = "/chatkitty/chat-sessions"
+TWIN = "/twin/api/v1/chat-sessions"
+HAPIHUB = "/hapihub/chat-sessions"
+SUPEROFFICE = "/superoffice/api/v1/Agents/Chat/ChatSessionsForUser"
+
+MUTANTS: list[Mutant] = [
+    *generic("chatkitty", CHATKITTY, _chatkitty_drop_state),
+    Mutant(
+        "wrong-total",
+        "chatkitty",
+        CHATKITTY,
+        _json_fault(_chatkitty_wrong_total),
+        "chatkitty_page_totals",
+    ),
+    Mutant(
+        "filter-ignored",
+        "chatkitty",
+        CHATKITTY,
+        _request_fault(lambda r: r.without_params("state")),
+        "chatkitty_state_filter",
+    ),
+    Mutant(
+        "links-broken",
+        "chatkitty",
+        CHATKITTY,
+        _json_fault(_chatkitty_no_next),
+        "chatkitty_hal_links",
+    ),
+    *generic("twin", TWIN, _twin_drop_id),
+    Mutant("wrong-count", "twin", TWIN, _json_fault(_twin_wrong_count), "twin_count_over_pages"),
+    Mutant(
+        "filter-ignored",
+        "twin",
+        TWIN,
+        _request_fault(lambda r: r.without_params("messengerTypes", "operatorType")),
+        "twin_filters_honoured",
+    ),
+    Mutant(
+        "fields-ignored",
+        "twin",
+        TWIN,
+        _request_fault(lambda r: r.without_params("fields")),
+        "twin_fields_honoured",
+    ),
+    *generic("hapihub", HAPIHUB, _hapihub_drop_required),
+    Mutant(
+        "lifecycle-broken",
+        "hapihub",
+        HAPIHUB,
+        _json_fault(_hapihub_accepted_before_started),
+        "hapihub_lifecycle_order",
+    ),
+    Mutant(
+        "patch-not-stored",
+        "hapihub",
+        HAPIHUB,
+        _json_fault(_answer_not_stored("PATCH")),
+        "hapihub_directive_visible",
+    ),
+    Mutant(
+        "create-not-stored",
+        "hapihub",
+        HAPIHUB,
+        _json_fault(_answer_not_stored("POST")),
+        "hapihub_create_then_read",
+    ),
+    # Every SuperOffice input is a free string: the invalid ones (an unknown $select name, an
+    # unknown time zone) are invalid by the vendor's word, which only its own check knows.
+    *generic(
+        "superoffice", SUPEROFFICE, _superoffice_drop_status, "superoffice_unknown_select_refused"
+    ),
+    Mutant(
+        "select-ignored",
+        "superoffice",
+        SUPEROFFICE,
+        _request_fault(lambda r: r.without_params("$select")),
+        "superoffice_select_nulls",
+    ),
+    Mutant(
+        "xml-differs",
+        "superoffice",
+        SUPEROFFICE,
+        lambda: _superoffice_xml_differs,
+        "superoffice_xml_equals_json",
+    ),
+]
+"""Every mutant of every vendor."""

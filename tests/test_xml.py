@@ -1,0 +1,143 @@
+"""XML rendering: names from the schema's ``xml`` objects, nil for null, and always well-formed."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from xml.etree import ElementTree
+
+import pytest
+
+from mockserver.xml import XSI, encode_name, to_xml
+
+THING = {
+    "type": "object",
+    "xml": {"name": "Thing", "namespace": "urn:example"},
+    "properties": {
+        "Id": {"type": "integer"},
+        "Name": {"type": "string", "nullable": True},
+        "Ratio": {"type": "number"},
+        "Active": {"type": "boolean"},
+        "Tags": {"type": "array", "xml": {"wrapped": True}, "items": {"type": "string"}},
+        "Codes": {"type": "array", "items": {"type": "string", "xml": {"name": "Code"}}},
+        "Owner": {
+            "type": "object",
+            "nullable": True,
+            "properties": {"Id": {"type": "integer"}, "FullName": {"type": "string"}},
+        },
+        "Rights": {"type": "object", "additionalProperties": {"type": "string"}},
+    },
+}
+ARRAY = {
+    "type": "array",
+    "xml": {"name": "ArrayOfThing", "namespace": "urn:example", "wrapped": True},
+    "items": THING,
+}
+
+
+def from_xml(element: ElementTree.Element, schema: Mapping[str, Any]) -> Any:
+    """Read an element back into JSON values, guided by the schema (wrapped arrays only)."""
+    if element.get(f"{{{XSI}}}nil") == "true":
+        return None
+    if schema.get("type") == "array":
+        return [from_xml(child, schema.get("items", {})) for child in element]
+    properties = schema.get("properties", {})
+    extra = schema.get("additionalProperties")
+    if properties or isinstance(extra, Mapping):
+        return {
+            _local(child.tag): from_xml(child, properties.get(_local(child.tag), extra or {}))
+            for child in element
+        }
+    text = element.text or ""
+    kind = schema.get("type")
+    if kind == "integer":
+        return int(text)
+    if kind == "number":
+        return float(text)
+    if kind == "boolean":
+        return text == "true"
+    return text
+
+
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2]
+
+
+def _thing(**changes: Any) -> dict[str, Any]:
+    thing: dict[str, Any] = {
+        "Id": 7,
+        "Name": "Fjord & Fisk <AS>",
+        "Ratio": 2.0,
+        "Active": False,
+        "Tags": ["a", "b"],
+        "Codes": ["x1", "x2"],
+        "Owner": {"Id": 1, "FullName": "Åse Sæther"},
+        "Rights": {"Name": "Update", "Ratio": "Read"},
+    }
+    return {**thing, **changes}
+
+
+def test_a_document_reads_back_as_the_value_it_was_made_from() -> None:
+    value = [_thing(), _thing(Id=8, Name=None, Owner=None, Codes=[])]
+    root = ElementTree.fromstring(to_xml(value, ARRAY))
+    assert root.tag == "{urn:example}ArrayOfThing"
+    assert [child.tag for child in root] == ["{urn:example}Thing"] * 2
+    back = from_xml(root, ARRAY)
+    for item in back:  # the unwrapped array is the one thing the reader does not rebuild
+        item.pop("Code", None)
+    expected = [{k: v for k, v in t.items() if k != "Codes"} for t in value]
+    assert back == expected
+
+
+def test_null_is_an_empty_element_marked_nil() -> None:
+    root = ElementTree.fromstring(to_xml(_thing(Name=None, Owner=None), THING))
+    for name in ("Name", "Owner"):
+        element = root.find(f"{{urn:example}}{name}")
+        assert element is not None
+        assert element.get(f"{{{XSI}}}nil") == "true"
+        assert len(element) == 0
+        assert not element.text
+
+
+@pytest.mark.parametrize(
+    ("value", "text"), [(True, "true"), (False, "false"), (2.0, "2"), (2.5, "2.5"), (0, "0")]
+)
+def test_scalars_are_written_the_way_dotnet_writes_them(value: Any, text: str) -> None:
+    root = ElementTree.fromstring(to_xml({"V": value}, {"properties": {"V": {}}}, name="R"))
+    assert root.findtext("V") == text
+
+
+def test_properties_follow_the_schema_order_then_dictionary_keys_in_record_order() -> None:
+    record = {"Rights": {"B": "x", "A": "y"}, "Name": "n", "Id": 1}
+    root = ElementTree.fromstring(to_xml(record, THING))
+    assert [_local(c.tag) for c in root] == ["Id", "Name", "Rights"]
+    rights = root.find("{urn:example}Rights")
+    assert rights is not None
+    assert [_local(c.tag) for c in rights] == ["B", "A"]
+
+
+def test_wrapped_and_unwrapped_arrays() -> None:
+    root = ElementTree.fromstring(to_xml(_thing(), THING))
+    tags = root.find("{urn:example}Tags")
+    assert tags is not None
+    assert [(c.tag, c.text) for c in tags] == [
+        ("{urn:example}Tags", "a"),
+        ("{urn:example}Tags", "b"),
+    ]
+    assert [c.text for c in root.findall("{urn:example}Code")] == ["x1", "x2"]
+
+
+@pytest.mark.parametrize(
+    ("name", "encoded"),
+    [("FieldName", "FieldName"), ("field name", "field_x0020_name"), ("1st", "_x0031_st"),
+     ("Ærø", "Ærø"), ("a/b", "a_x002F_b")],
+)  # fmt: skip
+def test_names_that_are_not_xml_names_are_encoded_like_xmlconvert(name: str, encoded: str) -> None:
+    assert encode_name(name) == encoded
+    root = ElementTree.fromstring(to_xml({name: "v"}, {"additionalProperties": {}}, name="R"))
+    assert [c.tag for c in root] == [encoded]
+
+
+def test_the_root_needs_a_name() -> None:
+    with pytest.raises(ValueError, match=r"xml\.name"):
+        to_xml({}, {"type": "object"})
