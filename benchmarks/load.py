@@ -34,7 +34,7 @@ class Load:
     threads: int = 2
     connections: int = 16
     seconds: int = 10
-    warmup_seconds: int = 2
+    warmup_seconds: int = 5
 
 
 @dataclass(frozen=True)

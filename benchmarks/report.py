@@ -30,9 +30,12 @@ def machine(load: Load) -> str:
     meminfo = Path("/proc/meminfo").read_text(encoding="utf-8").splitlines()
     memory = next(int(x.split()[1]) / 2**20 for x in meminfo if x.startswith("MemTotal"))
     wrk = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.split("\n")[0]
+    # Other work on the machine shares its two cores with the servers and wrk: say how much.
+    busy = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     return (
-        f"{os.cpu_count()} cores ({cpu}), {memory:.0f} GiB, {platform.system()} "
-        f"{platform.release()}, Python {platform.python_version()}; load: {wrk.split(' [')[0]} "
+        f"{os.cpu_count()} cores ({cpu}), {memory:.0f} GiB, load average {busy}, "
+        f"{platform.system()} {platform.release()}, Python {platform.python_version()}; "
+        f"load: {wrk.split(' [')[0]} "
         f"-t{load.threads} -c{load.connections} -d{load.seconds}s after a "
         f"{load.warmup_seconds} s warm-up, one server at a time"
     )

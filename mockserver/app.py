@@ -26,13 +26,7 @@ from starlette.middleware.cors import CORSMiddleware
 
 from .admin import AdminAPI, Control, mount_admin
 from .config import Settings
-from .errors import (
-    ERRORS_BY_STATUS,
-    HTTPError,
-    MethodNotAllowed,
-    NotFound,
-    SpecError,
-)
+from .errors import HTTPError, MethodNotAllowed, NotFound, SpecError, error_for_status
 from .faults import FaultMiddleware
 from .fixtures import load_fixtures
 from .journal import JournalMiddleware, note_error
@@ -169,11 +163,7 @@ class MockServer:
                 f"{method} is not allowed on {path}; allowed: {', '.join(allowed or [])}",
                 allow=allowed or [],
             )
-        cls = ERRORS_BY_STATUS.get(status, HTTPError)
-        error = cls(detail or "Request failed")
-        if cls is HTTPError:
-            error.status = status
-        return error
+        return error_for_status(status, detail or "Request failed")
 
 
 def _check_handlers(api: VendorAPI) -> None:

@@ -19,7 +19,6 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import jwt
-from jwt.types import Options
 from connexion.security import (
     NO_VALUE,
     ApiKeySecurityHandler,
@@ -27,6 +26,7 @@ from connexion.security import (
     BearerSecurityHandler,
     OAuthSecurityHandler,
 )
+from jwt.types import Options
 
 from .errors import Unauthorized
 

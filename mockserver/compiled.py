@@ -14,7 +14,8 @@ That makes one promise necessary and this module keeps it: whatever ``jsonschema
   ``x-nullable``) become ``"null"`` in ``type`` and ``None`` in ``enum``, which is exactly what
   they allow (plain Draft 4, which Connexion uses for parameters, ignores ``nullable``);
 * for the response validator (answers and fixtures), a ``writeOnly`` property may not appear;
-* formats: ``ipv4``, ``ipv6``, ``email`` and ``idn-email`` are checked by Rust (no laxer than
+* formats: OpenAPI's ``int32`` and ``int64`` bound integers on both sides (as bounds for
+  Rust); ``ipv4``, ``ipv6``, ``email`` and ``idn-email`` are checked by Rust (no laxer than
   Python: ``tests/test_compiled.py`` holds the evidence), ``date-time`` by a pattern that accepts
   exactly what ``rfc3339-validator`` does (Rust's own check takes ``+023-…`` and leap seconds),
   every format Python does not check (``uri``, ``date``, ``uuid``…) by nothing, as in Python.
@@ -30,12 +31,19 @@ from typing import Any
 
 import jsonschema_rs
 from connexion.json_schema import Draft4RequestValidator, Draft4ResponseValidator
-from jsonschema import Draft4Validator, ValidationError
+from jsonschema import Draft4Validator, FormatChecker, ValidationError
 from jsonschema.protocols import Validator
 
 __all__ = ["CompiledSchema", "compiled"]
 
-_PYTHON_FORMATS = Draft4Validator.FORMAT_CHECKER
+# OpenAPI's integer formats bound the value; jsonschema knows nothing of them.
+_INTEGER_BOUNDS = {"int32": 2**31, "int64": 2**63}
+_PYTHON_FORMATS = FormatChecker()
+_PYTHON_FORMATS.checkers = dict(Draft4Validator.FORMAT_CHECKER.checkers)
+for _name, _bound in _INTEGER_BOUNDS.items():
+    _PYTHON_FORMATS.checks(_name)(
+        lambda value, bound=_bound: not isinstance(value, int) or -bound <= value < bound
+    )
 # Formats jsonschema_rs checks at least as strictly as jsonschema's Draft 4 format checker.
 _RUST_CHECKED = frozenset({"ipv4", "ipv6", "email", "idn-email"})
 # RFC 3339 as rfc3339-validator reads it (case-insensitive T and Z, days that exist, no year 0).
@@ -153,7 +161,11 @@ def _for_rust(schema: Any, formats: dict[str, Any], nullable: bool, write_only: 
         if isinstance(result.get("enum"), list):
             result["enum"] = [*result["enum"], None]
     fmt = result.get("format")
-    if fmt == "date-time":
+    if fmt in _INTEGER_BOUNDS:
+        del result["format"]
+        bound = _INTEGER_BOUNDS[fmt]
+        result = {"allOf": [result, {"minimum": -bound, "maximum": bound - 1}]}
+    elif fmt == "date-time":
         del result["format"]
         check = {"pattern": _DATE_TIME}
         result = {"allOf": [result, check]} if "pattern" in result else {**result, **check}

@@ -199,7 +199,9 @@ class _Parser:
             ]
             if MISSING not in values:
                 self.predicates.append(one_of(path, values, negate=op == "$nin"))
-        elif (decoded := self.decode(operand)) is None and op == "$ne":
+        elif (decoded := self.decode(operand)) in (None, "") and op == "$ne":
+            # Without a value ($ne=, or qs' bare key for null) it asks for the field to be set:
+            # on the wire an empty value and a bare key look alike to OpenAPI, so both mean null.
             self.predicates.append(is_null(path, negate=True))
         elif (typed := self._typed(name, key, decoded)) is MISSING:
             return

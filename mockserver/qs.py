@@ -64,7 +64,7 @@ def _insert(
     if not top:  # a top-level name is a name, even ``0``
         if head == "":
             head = _next_index(node)
-        elif head.isdigit() and int(head) <= array_limit:
+        elif head.isdecimal() and int(head) <= array_limit:
             head = int(head)
     if len(path) == 1:
         if head in node:

@@ -59,6 +59,9 @@ def describe(error: ValidationError) -> str:
         # A long pattern helps nobody; a schema that describes its format says it better.
         wanted = schema.get("description") or f"match the pattern {expected}"
         return f"must {wanted}{got}"
+    if kw == "format" and expected in ("int32", "int64"):
+        bound = 2 ** (int(expected[3:]) - 1)
+        return f"must be a {expected[3:]}-bit integer ({-bound} to {bound - 1}){got}"
     if kw == "format":
         return f"must be a valid {expected}{got}"
     if kw in ("minLength", "maxLength"):

@@ -45,3 +45,8 @@ def test_a_key_without_equals_sign_is_null_only_with_strict_null() -> None:
 def test_depth_and_array_limit_can_be_changed() -> None:
     assert parse("a[b][c]=1", depth=1) == {"a": {"b": {"[c]": "1"}}}
     assert parse("a[3]=x", array_limit=2) == {"a": {"3": "x"}}
+
+
+def test_only_ascii_digits_make_an_index() -> None:
+    """Unicode digits such as '³' pass str.isdigit but are no array index (int() refuses them)."""
+    assert parse("a[%C2%B3]=x&b[0]=y") == {"a": {"³": "x"}, "b": ["y"]}

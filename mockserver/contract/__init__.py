@@ -1,8 +1,8 @@
 """Contract testing: Schemathesis runs our specs against the mock or any deployment.
 
-:mod:`.runner` runs one API's contract on Schemathesis' engine; :mod:`.auth` holds how each
-vendor's clients authenticate, :mod:`.checks` what each vendor promises beyond its schema, and
-:mod:`.command` the ``mockserver contract`` command line.
+:mod:`.runner` runs one API's contract on Schemathesis' engine; each vendor contributes how its
+clients authenticate (:mod:`.auth`), what it promises beyond its schema (:mod:`.checks`) and the
+rules its spec states in prose (:mod:`.hooks`); :mod:`.command` is ``mockserver contract``.
 """
 
 from __future__ import annotations

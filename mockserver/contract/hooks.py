@@ -1,9 +1,10 @@
 """What a vendor's spec states in prose and OpenAPI 3.0 cannot express, as Schemathesis hooks.
 
-Schemathesis generates requests from the schema alone. Where a spec documents a constraint
-between parameters in words (two parameters that exclude each other), its generator would make
-"valid" requests the API rightly refuses, and ``positive_data_acceptance`` would report the API.
-A hook keeps such requests out of the run, for the one operation concerned.
+Schemathesis generates requests from the schema alone. Where a spec documents a rule in words
+(two parameters that exclude each other; a value that must be one of the API's own: a time-zone
+code, a property name, an existing account), its generator makes "valid" requests the API rightly
+refuses, and ``positive_data_acceptance`` would blame the API. A hook keeps requests meant to be
+valid within the rule, for the operation concerned; requests meant to be invalid are left alone.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from schemathesis import Case, HookContext
+
+from ..feathers import OPERATORS as FEATHERS_OPERATORS
 
 __all__ = ["VENDOR_HOOKS"]
 
@@ -109,9 +112,31 @@ def hapihub_known_participants(context: HookContext, case: Case[Any]) -> Case[An
     return case
 
 
+def hapihub_known_operators(context: HookContext, case: Case[Any]) -> Case[Any]:
+    """HAPI Hub's field filters take Feathers' operators only ("unknown `$` operators … are a
+    400").
+
+    The operator objects must stay open in the spec (``$in``/``$nin`` carry lists a deepObject
+    cannot describe), so the generator invents keys; in a request meant to be valid only the
+    operators Feathers knows are kept.
+    """
+    if case.meta is None or not case.meta.generation.mode.is_positive or not case.query:
+        return case
+    for key in list(case.query):
+        # Schemathesis sends a deepObject as flat ``field[operator]`` keys.
+        field, bracket, rest = key.partition("[")
+        operator = rest.partition("]")[0]
+        if bracket and not field.startswith("$") and operator not in FEATHERS_OPERATORS:
+            del case.query[key]
+    return case
+
+
 VENDOR_HOOKS: dict[str, list[tuple[str, Callable[..., Any]]]] = {
     "twin": [("filter_case", twin_page_or_offset)],
-    "hapihub": [("map_case", hapihub_known_participants)],
+    "hapihub": [
+        ("map_case", hapihub_known_participants),
+        ("map_case", hapihub_known_operators),
+    ],
     "superoffice": [
         ("map_case", superoffice_known_time_zone),
         ("map_case", superoffice_known_properties),

@@ -194,21 +194,28 @@ class Remembering:
         return answer
 
 
-# -- the vendors' profiles -----------------------------------------------------------------------
+# -- the mutants ---------------------------------------------------------------------------------
+
+PREFIXES = {
+    "chatkitty": "/chatkitty/chat-sessions",
+    "twin": "/twin/api/v1/chat-sessions",
+    "hapihub": "/hapihub/chat-sessions",
+    "superoffice": "/superoffice/api/v1/Agents/Chat/ChatSessionsForUser",
+}
+"""Only requests under these paths are broken: each vendor's data, not its login."""
 
 
 @dataclass(frozen=True)
 class Mutant:
-    id: str
     vendor: str
-    prefix: str
-    """Only requests under this path are broken: the vendor's data, not its login."""
-    fault: Callable[[], Fault]
+    id: str
     check: str
     """The check that must name this fault."""
+    fault: Callable[[], Fault]
+    """A fresh fault for each run (some remember what they saw)."""
 
     def wrap(self, app: ASGIApp) -> MutantApp:
-        return MutantApp(app, self.prefix, self.fault())
+        return MutantApp(app, PREFIXES[self.vendor], self.fault())
 
 
 def _json_fault(change: Callable[[Any, Request], None]) -> Callable[[], Fault]:
@@ -232,9 +239,13 @@ def _request_fault(change: Callable[[Request], Request]) -> Callable[[], Fault]:
     return lambda: fault
 
 
+def _without(*params: str) -> Callable[[], Fault]:
+    """The API never sees these query parameters: a filter or projection ignored."""
+    return _request_fault(lambda request: request.without_params(*params))
+
+
 def generic(
     vendor: str,
-    prefix: str,
     required: Callable[[Any, Request], None],
     invalid_input: str = "negative_data_rejection",
 ) -> list[Mutant]:
@@ -244,34 +255,16 @@ def generic(
     unless the spec has no input it can generate as invalid.
     """
     return [
+        Mutant(vendor, "wrong-type", "response_schema_conformance", lambda: wrong_field_type),
+        Mutant(vendor, "required-missing", "response_schema_conformance", _json_fault(required)),
+        Mutant(vendor, "server-error", "not_a_server_error", lambda: server_error_on_query),
+        Mutant(vendor, "auth-ignored", "ignored_auth", lambda: Remembering().auth_ignored),
+        Mutant(vendor, "accepts-invalid", invalid_input, lambda: Remembering().accepts_invalid),
         Mutant(
-            "wrong-type", vendor, prefix, lambda: wrong_field_type, "response_schema_conformance"
+            vendor, "undocumented-status", "status_code_conformance", lambda: undocumented_status
         ),
         Mutant(
-            "required-missing", vendor, prefix, _json_fault(required), "response_schema_conformance"
-        ),
-        Mutant("server-error", vendor, prefix, lambda: server_error_on_query, "not_a_server_error"),
-        Mutant("auth-ignored", vendor, prefix, lambda: Remembering().auth_ignored, "ignored_auth"),
-        Mutant(
-            "accepts-invalid",
-            vendor,
-            prefix,
-            lambda: Remembering().accepts_invalid,
-            invalid_input,
-        ),
-        Mutant(
-            "undocumented-status",
-            vendor,
-            prefix,
-            lambda: undocumented_status,
-            "status_code_conformance",
-        ),
-        Mutant(
-            "wrong-content-type",
-            vendor,
-            prefix,
-            lambda: wrong_content_type,
-            "content_type_conformance",
+            vendor, "wrong-content-type", "content_type_conformance", lambda: wrong_content_type
         ),
     ]
 
@@ -288,7 +281,7 @@ def _chatkitty_drop_state(data: Any, request: Request) -> None:
         session.pop("state", None)
 
 
-def _chatkitty_wrong_total(data: Any, request: Request) -> None:
+def _chatkitty_total(data: Any, request: Request) -> None:
     data["page"]["total_elements"] += 1
 
 
@@ -345,97 +338,42 @@ def _superoffice_drop_status(data: Any, request: Request) -> None:
         entity.pop("Status", None)
 
 
-async def _superoffice_xml_differs(request: Request, call: Call) -> Answer:
+async def _xml_differs(request: Request, call: Call) -> Answer:
     answer = await call(request)
     if "xml" in answer.headers.get("content-type", "") and answer.status == 200:
         return replace(answer, body=answer.body.replace(b"<Status>", b"<Status>X", 1))
     return answer
 
 
-CHATKITTY = "/chatkitty/chat-sessions"
-TWIN = "/twin/api/v1/chat-sessions"
-HAPIHUB = "/hapihub/chat-sessions"
-SUPEROFFICE = "/superoffice/api/v1/Agents/Chat/ChatSessionsForUser"
-
 MUTANTS: list[Mutant] = [
-    *generic("chatkitty", CHATKITTY, _chatkitty_drop_state),
+    *generic("chatkitty", _chatkitty_drop_state),
+    Mutant("chatkitty", "wrong-total", "chatkitty_page_totals", _json_fault(_chatkitty_total)),
+    Mutant("chatkitty", "filter-ignored", "chatkitty_state_filter", _without("state")),
+    Mutant("chatkitty", "links-broken", "chatkitty_hal_links", _json_fault(_chatkitty_no_next)),
+    *generic("twin", _twin_drop_id),
+    Mutant("twin", "wrong-count", "twin_count_over_pages", _json_fault(_twin_wrong_count)),
     Mutant(
-        "wrong-total",
-        "chatkitty",
-        CHATKITTY,
-        _json_fault(_chatkitty_wrong_total),
-        "chatkitty_page_totals",
+        "twin", "filter-ignored", "twin_filters_honoured",
+        _without("messengerTypes", "operatorType"),
     ),
+    Mutant("twin", "fields-ignored", "twin_fields_honoured", _without("fields")),
+    *generic("hapihub", _hapihub_drop_required),
     Mutant(
-        "filter-ignored",
-        "chatkitty",
-        CHATKITTY,
-        _request_fault(lambda r: r.without_params("state")),
-        "chatkitty_state_filter",
-    ),
-    Mutant(
-        "links-broken",
-        "chatkitty",
-        CHATKITTY,
-        _json_fault(_chatkitty_no_next),
-        "chatkitty_hal_links",
-    ),
-    *generic("twin", TWIN, _twin_drop_id),
-    Mutant("wrong-count", "twin", TWIN, _json_fault(_twin_wrong_count), "twin_count_over_pages"),
-    Mutant(
-        "filter-ignored",
-        "twin",
-        TWIN,
-        _request_fault(lambda r: r.without_params("messengerTypes", "operatorType")),
-        "twin_filters_honoured",
-    ),
-    Mutant(
-        "fields-ignored",
-        "twin",
-        TWIN,
-        _request_fault(lambda r: r.without_params("fields")),
-        "twin_fields_honoured",
-    ),
-    *generic("hapihub", HAPIHUB, _hapihub_drop_required),
-    Mutant(
-        "lifecycle-broken",
-        "hapihub",
-        HAPIHUB,
+        "hapihub", "lifecycle-broken", "hapihub_lifecycle_order",
         _json_fault(_hapihub_accepted_before_started),
-        "hapihub_lifecycle_order",
     ),
     Mutant(
-        "patch-not-stored",
-        "hapihub",
-        HAPIHUB,
+        "hapihub", "patch-not-stored", "hapihub_directive_visible",
         _json_fault(_answer_not_stored("PATCH")),
-        "hapihub_directive_visible",
     ),
     Mutant(
-        "create-not-stored",
-        "hapihub",
-        HAPIHUB,
+        "hapihub", "create-not-stored", "hapihub_create_then_read",
         _json_fault(_answer_not_stored("POST")),
-        "hapihub_create_then_read",
     ),
     # Every SuperOffice input is a free string: the invalid ones (an unknown $select name, an
     # unknown time zone) are invalid by the vendor's word, which only its own check knows.
-    *generic(
-        "superoffice", SUPEROFFICE, _superoffice_drop_status, "superoffice_unknown_select_refused"
-    ),
-    Mutant(
-        "select-ignored",
-        "superoffice",
-        SUPEROFFICE,
-        _request_fault(lambda r: r.without_params("$select")),
-        "superoffice_select_nulls",
-    ),
-    Mutant(
-        "xml-differs",
-        "superoffice",
-        SUPEROFFICE,
-        lambda: _superoffice_xml_differs,
-        "superoffice_xml_equals_json",
-    ),
-]
+    *generic("superoffice", _superoffice_drop_status, "superoffice_unknown_select_refused"),
+    Mutant("superoffice", "select-ignored", "superoffice_select_nulls", _without("$select")),
+    Mutant("superoffice", "xml-differs", "superoffice_xml_equals_json", lambda: _xml_differs),
+]  # fmt: skip
 """Every mutant of every vendor."""

@@ -16,23 +16,9 @@ from mockserver.vendors import VENDORS
 SEED = 1
 EXAMPLES = 100
 MIN_CASES = 200
+TIME_BUDGET = 180
+"""Seconds one API's run may take; the slowest (SuperOffice) takes about 50 on two cores."""
 API_NAMES = [v.name for v in VENDORS]
-
-KNOWN_MISMATCHES: dict[str, dict[str, str]] = {
-    "chatkitty": {
-        "negative_data_rejection": "GET /chat-sessions?size=2147483648 answers 200: the spec "
-        "says int32, the mock's validation does not bound integer formats",
-    },
-    "hapihub": {
-        "negative_data_rejection": "POST /chat-sessions with createdAt 9223372036854775808 "
-        "answers 200: the spec says int64, the mock's validation does not bound it",
-        "positive_data_acceptance": "the spec's own createChatSession example (participants "
-        "account-id1/2) and createdAt[$ne]= (allowed by the $ne pattern) answer 400",
-    },
-}
-"""API -> check -> why it fails on the healthy mock today: real mismatches between the mock and
-its spec, reported rather than silenced. The test fails when one of them stops failing, so that
-the entry is removed as soon as the mock or spec is fixed."""
 
 
 @pytest.mark.parametrize("api", API_NAMES)
@@ -44,10 +30,10 @@ def test_healthy_mock_passes_its_contract(
     elapsed = time.monotonic() - started
     with capsys.disabled():
         print(f"\ncontract {api}: {outcome.cases} cases in {elapsed:.1f} s")
-    known = KNOWN_MISMATCHES.get(api, {})
     assert outcome.cases >= MIN_CASES
-    assert outcome.failed_checks == set(known), capsys.readouterr().out
-    assert outcome.passed == (not known)
+    assert elapsed < TIME_BUDGET
+    assert not outcome.failed_checks, capsys.readouterr().out
+    assert outcome.passed
 
 
 @pytest.mark.parametrize("api", API_NAMES)

@@ -442,6 +442,16 @@ def test_every_bad_parameter_is_named(
     assert "state" in body["explanation"]
 
 
+@pytest.mark.parametrize(("name", "value"), [("size", 2**31), ("page", 2**31)])
+def test_integers_beyond_int32_are_refused(
+    client: TestClient, auth: dict[str, str], conforms: Conforms, name: str, value: int
+) -> None:
+    response = client.get(SESSIONS, params={name: value}, headers=auth)
+    assert response.status_code == 400
+    conforms(response)
+    assert response.json()["properties"]["problems"][0]["name"] == name
+
+
 def test_unknown_path_is_a_404_api_error(client: TestClient, auth: dict[str, str]) -> None:
     response = client.get("/chatkitty/chat-session", headers=auth)
     assert response.status_code == 404

@@ -570,6 +570,7 @@ FILTERS: list[tuple[str, Callable[[dict[str, Any], dict[str, Any]], bool]]] = [
     ("createdAt[$in][0]={T}", lambda s, v: s["createdAt"] == v["T"]),
     ("acceptedBy", lambda s, v: "acceptedBy" not in s),  # MYCURE's null: a bare key
     ("acceptedAt[$ne]", lambda s, v: "acceptedAt" in s),
+    ("acceptedAt[$ne]=", lambda s, v: "acceptedAt" in s),
     ("startedBy&finishedAt[$ne]", lambda s, v: False),
     (
         "rejectReason[$in][]={reason}&rejectReason[$in][]=x",

@@ -29,7 +29,7 @@ SESSION_OPERATIONS = {"findChatSessions", "getChatSession", "createChatSession",
 
 def _sessions(case: Case[Any], response: Response) -> list[dict[str, Any]]:
     """The sessions a 2xx answer of a chat-session operation holds (none for anything else)."""
-    if case.operation.definition.raw.get("operationId") not in SESSION_OPERATIONS:
+    if _operation(case) not in SESSION_OPERATIONS:
         return []
     if not 200 <= response.status_code < 300:
         return []
