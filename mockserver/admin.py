@@ -27,7 +27,7 @@ from .faults import FaultRules
 from .fixtures import check_records
 from .journal import Journal
 from .specs import load_spec
-from .store import Store
+from .store import Collection, Store
 from .validation import VALIDATOR_MAP_ALL_PROBLEMS
 from .vendors import VendorAPI
 
@@ -98,6 +98,15 @@ class AdminAPI:
                 )
             except FixtureError as exc:
                 raise BadRequest(str(exc)) from None
+        # The data set as it would be once loaded, held to the vendor's own rules too.
+        candidate = {
+            **self.store.collections(api),
+            **{name: Collection(name, key, rows) for name, (key, rows) in checked.items()},
+        }
+        try:
+            vendor.check_fixtures(candidate, lambda name: f"{api}/{name}")
+        except FixtureError as exc:
+            raise BadRequest(str(exc)) from None
         self.store.load(api, checked)
         return _json({"loaded": {name: len(records) for name, (_, records) in checked.items()}})
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Callable
 
 import orjson
 from connexion import AsyncApp
@@ -70,8 +71,13 @@ class MockServer:
             v.name: v(specs[v.name], self.store, self.settings) for v in VENDORS
         }
         for api in self.apis.values():
+            api.check_fixtures(self.store.collections(api.name), self._fixture_file(api.name))
             _check_handlers(api)
         self.app = self._build()
+
+    def _fixture_file(self, vendor: str) -> Callable[[str], str]:
+        folder = self.settings.fixtures_dir / vendor
+        return lambda collection: str(folder / f"{collection}.json")
 
     def _build(self) -> AsyncApp:
         app = AsyncApp(__name__)

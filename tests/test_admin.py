@@ -57,9 +57,11 @@ def test_cli_reset_says_when_the_mock_is_not_there() -> None:
 # -- loading a data set ------------------------------------------------------------------------
 
 
-def _records(server: MockServer, collection: str, count: int | None = None) -> Any:
+def _records(
+    server: MockServer, collection: str, count: int | None = None, vendor: str = "chatkitty"
+) -> Any:
     """A copy of the stored records (as JSON, the way a data set arrives)."""
-    records = list(server.store.collections("chatkitty")[collection])
+    records = list(server.store.collections(vendor)[collection])
     return json.loads(json.dumps(records[:count]))
 
 
@@ -103,6 +105,21 @@ def test_a_bad_record_changes_nothing_and_is_named(
     assert response.json() == {"error": "bad_request", "message": response.json()["message"]}
     assert response.json()["message"].startswith(where)
     assert server.store.collections("chatkitty") is before  # not even the valid collection
+
+
+def test_a_data_set_is_held_to_the_vendors_own_rules(
+    client: TestClient, server: MockServer
+) -> None:
+    """A HAPI Hub session whose participant has no account passes the schema, not the vendor."""
+    before = server.store.collections("hapihub")
+    sessions = _records(server, "sessions", 2, vendor="hapihub")
+    sessions[1]["participants"] = ["no-such-account"]
+    response = client.post("/__admin/fixtures/hapihub", json={"sessions": sessions})
+    assert response.status_code == 400
+    assert response.json()["message"] == (
+        "hapihub/sessions: at /1/participants/0: no account has uid 'no-such-account'"
+    )
+    assert server.store.collections("hapihub") is before
 
 
 @pytest.mark.parametrize(

@@ -55,6 +55,15 @@ class VendorAPI:
         """Security scheme name (as in the spec) -> credential check."""
         return {}
 
+    def check_fixtures(
+        self, collections: Mapping[str, Collection], where: Callable[[str], str]
+    ) -> None:
+        """Raise FixtureError for data that breaks a rule the schemas cannot state.
+
+        Runs on the fixtures at start-up and on every data set the admin API loads, so both
+        are held to the same rules; ``where(collection)`` names the file (or upload) to blame.
+        """
+
     def error_body(self, error: HTTPError, request: Request) -> Any:
         """The vendor's error shape for ``error``, which ``request`` ran into."""
         raise NotImplementedError

@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from itertools import count, pairwise
 from typing import Any
 
@@ -108,8 +108,11 @@ class HapiHub(VendorAPI):
         self._counter = count(secrets.randbelow(0xFFFFFF))
         self._revoked: set[str] = set()  # jti of logged-out and used refresh tokens
         self._index: dict[str, tuple[Collection, int, dict[str, Record]]] = {}
-        file = settings.fixtures_dir / self.name / f"{SESSIONS}.json"
-        _check_sessions(self.collection(SESSIONS), self.collection(ACCOUNTS), str(file))
+
+    def check_fixtures(
+        self, collections: Mapping[str, Collection], where: Callable[[str], str]
+    ) -> None:
+        _check_sessions(collections[SESSIONS], collections[ACCOUNTS], where(SESSIONS))
 
     # -- auth ----------------------------------------------------------------------------------
 
