@@ -10,7 +10,8 @@ from pathlib import Path
 SDK_DIR = Path(__file__).parent / "sdk"
 
 
-def run_sdk(script: str, *args: str) -> dict:  # type: ignore[type-arg]
+def run_sdk(script: str, *args: str, exit_code: int = 0) -> dict:  # type: ignore[type-arg]
+    """Run a client script; it prints one JSON document of what the client received."""
     node = shutil.which("node")
     assert node, "Node.js is required for the SDK tests (CI has it)"
     completed = subprocess.run(
@@ -20,7 +21,7 @@ def run_sdk(script: str, *args: str) -> dict:  # type: ignore[type-arg]
         timeout=60,
         check=False,
     )
-    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert completed.returncode == exit_code, completed.stdout + completed.stderr
     return dict(json.loads(completed.stdout))
 
 
@@ -38,17 +39,7 @@ def test_chatkitty_sdk_lists_sessions_through_the_mock(live_url: str) -> None:
 
 
 def test_chatkitty_sdk_sees_the_mock_refuse_a_wrong_secret(live_url: str) -> None:
-    node = shutil.which("node")
-    assert node
-    completed = subprocess.run(
-        [node, str(SDK_DIR / "chatkitty.mjs"), live_url, "demo-client", "wrong"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert completed.returncode == 1
-    result = json.loads(completed.stdout)
+    result = run_sdk("chatkitty.mjs", live_url, "demo-client", "wrong", exit_code=1)
     assert result["status"] == 401
     assert result["body"]["error"] == "invalid_client"
 
@@ -98,17 +89,7 @@ def test_superoffice_webapi_client_sends_select_url_encoded(live_url: str) -> No
 
 
 def test_superoffice_webapi_client_sees_the_mock_refuse_an_unknown_token(live_url: str) -> None:
-    node = shutil.which("node")
-    assert node
-    completed = subprocess.run(
-        [node, str(SDK_DIR / "superoffice.mjs"), live_url, "token", "8A:nope"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert completed.returncode == 1
-    result = json.loads(completed.stdout)
+    result = run_sdk("superoffice.mjs", live_url, "token", "8A:nope", exit_code=1)
     assert result["status"] == 401
     assert result["body"]["ErrorType"] == "SoSessionException"
 
