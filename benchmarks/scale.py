@@ -35,6 +35,7 @@ class Scaled:
     api: str
     sessions: int
     startup_seconds: float
+    startup_cpu_seconds: float
     rss_start_mb: float
     rss_end_mb: float
     first_list_ms: float
@@ -58,11 +59,12 @@ def measure_scale(
                 call = list_call(mix_for(api, client))
                 first = _first_call_ms(client, call)
                 result = run_wrk(mock.url + mock_url(call), call, latency_load)
-                row = Scaled(
-                    api, size, mock.startup_seconds, rss_start, rss_mb(mock.pid), first, result
-                )
+                rss_end = rss_mb(mock.pid)
+                startup = (mock.startup_seconds, mock.startup_cpu_seconds)
+                row = Scaled(api, size, *startup, rss_start, rss_end, first, result)
             print(
-                f"  {api:<11} {size:>7,} sessions: start {row.startup_seconds:5.2f} s, "
+                f"  {api:<11} {size:>7,} sessions: start {row.startup_seconds:5.2f} s "
+                f"({row.startup_cpu_seconds:4.2f} s CPU), "
                 f"RSS {row.rss_start_mb:4.0f}/{row.rss_end_mb:4.0f} MB, first list "
                 f"{row.first_list_ms:7.1f} ms, p50 {result.p50_ms:6.2f} ms, "
                 f"p99 {result.p99_ms:6.2f} ms",

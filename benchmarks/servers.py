@@ -19,7 +19,7 @@ from pathlib import Path
 
 import httpx
 
-__all__ = ["Running", "free_port", "rss_mb", "serve"]
+__all__ = ["Running", "cpu_seconds", "free_port", "rss_mb", "serve"]
 
 HOST = "127.0.0.1"
 START_TIMEOUT = 120.0
@@ -30,12 +30,20 @@ class Running:
     url: str
     pid: int
     startup_seconds: float
+    startup_cpu_seconds: float
+    """CPU the server used until it answered: unlike wall time, barely moved by other work."""
 
 
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind((HOST, 0))
         return int(sock.getsockname()[1])
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def rss_mb(pid: int) -> float:
@@ -72,7 +80,8 @@ def serve(
         )
         try:
             _wait_until_answering(process, url + ready_path, name, log_dir)
-            yield Running(url, process.pid, time.perf_counter() - started)
+            ready = time.perf_counter() - started
+            yield Running(url, process.pid, ready, cpu_seconds(process.pid))
         finally:
             _stop(process)
 

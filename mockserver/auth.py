@@ -13,6 +13,7 @@ secret is stable, by default), which matters to a frontend whose SDK caches its 
 
 from __future__ import annotations
 
+import functools
 import secrets
 import time
 from collections.abc import Callable, Mapping
@@ -21,6 +22,7 @@ from typing import Any
 import jwt
 from connexion.security import (
     NO_VALUE,
+    AbstractSecurityHandler,
     ApiKeySecurityHandler,
     BasicSecurityHandler,
     BearerSecurityHandler,
@@ -56,6 +58,9 @@ class TokenIssuer:
     def __init__(self, secret: str = DEFAULT_SECRET, clock: Clock = time.time) -> None:
         self.secret = secret
         self.clock = clock
+        # token -> claims: a client sends the same token with every request, and checking its
+        # signature again costs 8 % of a list call. Time claims are still checked every time.
+        self._verified: dict[str, dict[str, Any]] = {}
 
     def issue(self, subject: str, ttl: int, **claims: Any) -> str:
         now = int(self.clock())
@@ -67,15 +72,30 @@ class TokenIssuer:
         # Time claims are checked here against our clock, not by PyJWT against the wall clock,
         # so tests (and a client of a mock whose clock was moved) see consistent expiry.
         wall_clock_checks: Options = {"verify_exp": False, "verify_iat": False, "verify_nbf": False}
-        try:
-            claims: dict[str, Any] = jwt.decode(
-                token, self.secret, algorithms=["HS256"], options=wall_clock_checks
-            )
-        except jwt.InvalidTokenError:
-            raise Unauthorized("The access token is not valid", reason="invalid_token") from None
+        claims = self._verified.get(token)
+        if claims is None:
+            try:
+                claims = jwt.decode(
+                    token, self.secret, algorithms=["HS256"], options=wall_clock_checks
+                )
+            except jwt.InvalidTokenError:
+                raise Unauthorized(
+                    "The access token is not valid", reason="invalid_token"
+                ) from None
+            if len(self._verified) >= 4096:
+                self._verified.clear()
+            self._verified[token] = claims
+        claims = dict(claims)
         if claims.get("exp", 0) <= self.clock():
             raise ExpiredToken("The access token has expired")
         return claims
+
+
+# Connexion 3.3 asks inspect.signature() about the verifier on every request (4 % of a list call);
+# verifiers are bound once, so the answer is cached.
+_accepts_kwarg = staticmethod(
+    functools.lru_cache(maxsize=256)(AbstractSecurityHandler._accepts_kwarg)
+)
 
 
 def security_map(verifiers: Mapping[str, Verifier], schemes: Mapping[str, Any]) -> dict[str, type]:
@@ -92,18 +112,26 @@ def security_map(verifiers: Mapping[str, Verifier], schemes: Mapping[str, Any]) 
         return verifiers.get(name) if name is not None else None
 
     class Basic(BasicSecurityHandler):  # type: ignore[misc]
+        _accepts_kwarg = _accepts_kwarg
+
         def _resolve_func(self, scheme: Mapping[str, Any]) -> Verifier | None:
             return resolve(scheme)
 
     class Bearer(BearerSecurityHandler):  # type: ignore[misc]
+        _accepts_kwarg = _accepts_kwarg
+
         def _resolve_func(self, scheme: Mapping[str, Any]) -> Verifier | None:
             return resolve(scheme)
 
     class ApiKey(ApiKeySecurityHandler):  # type: ignore[misc]
+        _accepts_kwarg = _accepts_kwarg
+
         def _resolve_func(self, scheme: Mapping[str, Any]) -> Verifier | None:
             return resolve(scheme)
 
     class OAuth(OAuthSecurityHandler):  # type: ignore[misc]
+        _accepts_kwarg = _accepts_kwarg
+
         def get_tokeninfo_func(self, scheme: Mapping[str, Any]) -> Verifier | None:
             return resolve(scheme)
 
@@ -126,6 +154,8 @@ def _http_scheme_handler(
     """A handler for ``Authorization: <word> <credentials>``, the word in any letter case."""
 
     class HttpScheme(BearerSecurityHandler):  # type: ignore[misc]
+        _accepts_kwarg = _accepts_kwarg
+
         def _resolve_func(self, scheme: Mapping[str, Any]) -> Verifier | None:
             return resolve(scheme)
 

@@ -29,7 +29,7 @@ from starlette.responses import Response
 from ..auth import Principal, Verifier
 from ..errors import BadRequest, Forbidden, HTTPError, Problem, Unauthorized
 from ..export import content_disposition, csv_bytes, zip_bytes
-from ..filtering import Predicate, contains_text, equals, filter_records, one_of
+from ..filtering import Predicate, cacheable, contains_text, equals, filter_records, one_of
 from ..fixtures import Fixture
 from ..paging import Window, paginate
 from ..projection import select
@@ -332,11 +332,15 @@ def _in_range(field: str, start: datetime | None, end: datetime | None) -> Predi
         when = datetime.fromisoformat(value)
         return (start is None or when >= start) and (end is None or when < end)
 
-    return predicate
+    return cacheable(predicate, "twin.in_range", field, start, end)
 
 
 def _at_least_messages(count: int) -> Predicate:
-    return lambda record: sum(record[c] for c in MESSAGE_COUNTS) >= count
+    return cacheable(
+        lambda record: sum(record[c] for c in MESSAGE_COUNTS) >= count,
+        "twin.at_least_messages",
+        count,
+    )
 
 
 def _only_client_messages(record: Mapping[str, Any]) -> bool:
@@ -345,6 +349,9 @@ def _only_client_messages(record: Mapping[str, Any]) -> bool:
         and record["operatorMessageCount"] == 0
         and record["botMessageCount"] == 0
     )
+
+
+cacheable(_only_client_messages, "twin.only_client_messages")
 
 
 def _cell(record: Mapping[str, Any], column: str) -> Any:
