@@ -27,8 +27,8 @@ serve: $(STAMP)
 test: lint typecheck pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check mockserver tests
-	$(BIN)/ruff format --check mockserver tests
+	$(BIN)/ruff check mockserver tests benchmarks
+	$(BIN)/ruff format --check mockserver tests benchmarks
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
