@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -147,6 +147,7 @@ class ChatKitty(VendorAPI):
         )
         info = PageInfo(number=page, size=size, total_elements=len(matching))
         base = self.base_url()
+        href = self._page_hrefs(size)
         body: dict[str, Any] = {
             "_embedded": {
                 "sessions": [
@@ -160,10 +161,7 @@ class ChatKitty(VendorAPI):
                 "total_elements": info.total_elements,
                 "total_pages": info.total_pages,
             },
-            "_links": {
-                rel: {"href": self._page_href(number, size)}
-                for rel, number in page_links(info).items()
-            },
+            "_links": {rel: {"href": href(number)} for rel, number in page_links(info).items()},
         }
         return self.respond(body, media_type=media_type)
 
@@ -179,13 +177,18 @@ class ChatKitty(VendorAPI):
         }
         return session
 
-    def _page_href(self, number: int, size: int) -> str:
-        """This request's URL with another page number, every other parameter kept."""
+    def _page_hrefs(self, size: int) -> Callable[[int], str]:
+        """This request's URL for another page number, every other parameter kept.
+
+        The kept part is built once per request: up to five links share it.
+        """
         kept = [
             (k, v) for k, v in self.request.query_params.multi_items() if k not in ("page", "size")
         ]
-        query = urlencode([*kept, ("page", number), ("size", size)], safe=",")
-        return f"{self.base_url()}{self.operation.path}?{query}"
+        prefix = f"{self.base_url()}{self.operation.path}?"
+        if kept:
+            prefix += urlencode(kept, safe=",") + "&"
+        return lambda number: f"{prefix}page={number}&size={size}"
 
     def error_body(self, error: HTTPError, request: Request) -> dict[str, Any]:
         if error.status in _AUTH_ERRORS or request.url.path.endswith("/oauth/token"):
