@@ -84,14 +84,6 @@ def call(operation: Operation, operation_id: str, **request: Any) -> Response:
     return response
 
 
-def check_login_options(token: str | None, email: str | None, password: str | None) -> None:
-    """A token, or an e-mail and a password, or nothing (the demo account): not a mix."""
-    if (email is None) != (password is None):
-        raise ValueError("--email and --password go together")
-    if token is not None and email is not None:
-        raise ValueError("give --token or --email/--password, not both")
-
-
 class Credentials:
     """One vendor's way to authenticate, as a Schemathesis ``AuthProvider``.
 
@@ -191,17 +183,15 @@ class ChatKittyCredentials(FetchedToken):
         return answer["access_token"], answer["expires_in"]
 
 
-class TwinCredentials(FetchedToken):
-    """TWIN's IAM, as its PHP SDK does it: log in with e-mail and password, send the JWT.
+class LoginCredentials(FetchedToken):
+    """A token given as is, or an e-mail and a password to log in with (again before expiry).
 
-    ``POST /api/v1/auth/login`` with ``{email, password, ttl}`` answers the token, which lives
-    ``ttl`` seconds and is renewed by logging in again. ``--token`` sends a token obtained
-    elsewhere as is (it is not renewed). The default is the mock's demo user.
+    ``DEFAULT_TOKEN`` is what is sent when neither is given; without one, the demo login
+    that ``login_body`` fills in is used.
     """
 
-    vendor = "twin"
     options = ("token", "email", "password")
-    TTL = 3600
+    DEFAULT_TOKEN: str | None = None
 
     def __init__(
         self,
@@ -211,14 +201,36 @@ class TwinCredentials(FetchedToken):
         clock: Clock = time.monotonic,
     ) -> None:
         super().__init__(clock)
-        check_login_options(token, email, password)
-        self._login = {
+        if (email is None) != (password is None):
+            raise ValueError("--email and --password go together")
+        if token is not None and email is not None:
+            raise ValueError("give --token or --email/--password, not both")
+        self._login = self.login_body(email, password)
+        static = token if token is not None else self.DEFAULT_TOKEN if email is None else None
+        if static is not None:
+            self._token, self._renew_at = static, float("inf")
+
+    def login_body(self, email: str | None, password: str | None) -> dict[str, Any]:
+        raise NotImplementedError
+
+
+class TwinCredentials(LoginCredentials):
+    """TWIN's IAM, as its PHP SDK does it: log in with e-mail and password, send the JWT.
+
+    ``POST /api/v1/auth/login`` with ``{email, password, ttl}`` answers the token, which lives
+    ``ttl`` seconds and is renewed by logging in again. ``--token`` sends a token obtained
+    elsewhere as is (it is not renewed). The default is the mock's demo user.
+    """
+
+    vendor = "twin"
+    TTL = 3600
+
+    def login_body(self, email: str | None, password: str | None) -> dict[str, Any]:
+        return {
             "email": email or "demo@twin.example",
             "password": password or "demo-password",
             "ttl": self.TTL,
         }
-        if token is not None:
-            self._token, self._renew_at = token, float("inf")
 
     def fetch(self, operation: Operation) -> tuple[str, float]:
         response = call(operation, "login", body=self._login, media_type="application/json")
@@ -227,7 +239,7 @@ class TwinCredentials(FetchedToken):
         return response.json()["token"], self.TTL
 
 
-class HapiHubCredentials(FetchedToken):
+class HapiHubCredentials(LoginCredentials):
     """HAPI Hub's Feathers authentication, as MYCURE's client does it.
 
     ``--token`` sends a static API token as ``Bearer`` (the default: the mock's demo doctor's);
@@ -238,23 +250,13 @@ class HapiHubCredentials(FetchedToken):
     """
 
     vendor = "hapihub"
-    options = ("token", "email", "password")
     TTL = 86400
     """Lifetime of an ``accessToken`` (the spec: "Access tokens live one day")."""
     LOGOUT = "removeAuthentication"
+    DEFAULT_TOKEN = "demo-doctor-token"
 
-    def __init__(
-        self,
-        token: str | None = None,
-        email: str | None = None,
-        password: str | None = None,
-        clock: Clock = time.monotonic,
-    ) -> None:
-        super().__init__(clock)
-        check_login_options(token, email, password)
-        self._login = {"strategy": "local", "email": email, "password": password}
-        if email is None:
-            self._token, self._renew_at = token or "demo-doctor-token", float("inf")
+    def login_body(self, email: str | None, password: str | None) -> dict[str, Any]:
+        return {"strategy": "local", "email": email, "password": password}
 
     def get(self, case: Case[Any], context: AuthContext) -> str | None:
         if self._login["email"] is not None and _operation_id(case.operation) == self.LOGOUT:
