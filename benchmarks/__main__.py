@@ -8,9 +8,10 @@ from pathlib import Path
 
 from mockserver.vendors import VENDORS
 
+from .inprocess import measure_in_process
 from .load import Load
 from .mix import MIXES
-from .report import machine, scale_table, throughput_table
+from .report import in_process_table, machine, scale_table, throughput_table
 from .scale import measure_scale
 from .throughput import measure_all
 from .tools import BENCHMARKS, Tools
@@ -23,7 +24,10 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--sizes", default="1000,10000,100000", help="sessions per scale run")
     parser.add_argument("--apis", default="", help="comma list (default: every registered API)")
-    parser.add_argument("--skip", choices=["throughput", "scale"], action="append", default=[])
+    parser.add_argument("--requests", type=int, default=2000, help="per request, in-process")
+    parser.add_argument(
+        "--skip", choices=["in-process", "throughput", "scale"], action="append", default=[]
+    )
     parser.add_argument("--work", type=Path, default=BENCHMARKS / ".work")
     args = parser.parse_args()
 
@@ -38,6 +42,9 @@ def main() -> None:
 
     print(f"Machine: {machine(load)}\nAPIs: {', '.join(apis)}\n")
     sys.stdout.flush()
+    if "in-process" not in args.skip:
+        print("## CPU per request inside the app (no network)\n")
+        print(in_process_table(measure_in_process(apis, args.requests)) + "\n", flush=True)
     if "throughput" not in args.skip:
         print("## Four servers, same requests, same load\n")
         print(throughput_table(measure_all(apis, load, tools, args.work)) + "\n", flush=True)

@@ -17,15 +17,20 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from .recorded import load_recordings
+from .recorded import Recording, load_recordings
 
-__all__ = ["create_app"]
+__all__ = ["create_app", "replay_app"]
 
 
 def create_app() -> Starlette:
+    return replay_app(load_recordings(Path(os.environ["BENCH_RECORDINGS"])))
+
+
+def replay_app(recordings: list[Recording]) -> Starlette:
+    """A Starlette app answering each recorded request with its recorded answer."""
     answers = {
         (r.method, r.url): Response(r.body, status_code=r.status, headers=dict(r.headers))
-        for r in load_recordings(Path(os.environ["BENCH_RECORDINGS"]))
+        for r in recordings
     }
     missing = Response(b"not recorded", status_code=404)
 

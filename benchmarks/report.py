@@ -8,11 +8,12 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
+from .inprocess import InProcess
 from .load import Call, Load, Result
 from .scale import Scaled
 from .throughput import SERVERS, Measured
 
-__all__ = ["machine", "scale_table", "throughput_table"]
+__all__ = ["in_process_table", "machine", "scale_table", "throughput_table"]
 
 # Targets from issue 8: (column title, ratio of mock to reference, wanted, higher is better).
 _TARGETS: list[tuple[str, str, str, float, bool]] = [
@@ -63,6 +64,17 @@ def throughput_table(measured: list[Measured]) -> str:
         for _, other, figure, wanted, higher in _TARGETS:
             theirs = by[call, other].result
             cells.append(_ratio(mock, theirs, figure, wanted, higher))
+        lines.append(_row(cells))
+    return "\n".join(lines)
+
+
+def in_process_table(rows: list[InProcess]) -> str:
+    head = ["API", "request", "status", "mock CPU µs", "bare CPU µs", "mock - bare µs"]
+    lines = [_row(head), _row(["---"] * len(head))]
+    for row in rows:
+        extra = row.mock_us - row.bare_us
+        cells = [row.call.api, row.call.name, str(row.status)]
+        cells += [f"{row.mock_us:,.0f}", f"{row.bare_us:,.0f}", f"{extra:,.0f}"]
         lines.append(_row(cells))
     return "\n".join(lines)
 

@@ -27,6 +27,7 @@ from starlette.middleware.cors import CORSMiddleware
 
 from .admin import AdminAPI, Control, mount_admin
 from .config import Settings
+from .dispatch import CompiledOperation, Dispatcher, compile_api
 from .errors import HTTPError, MethodNotAllowed, NotFound, SpecError, error_for_status
 from .faults import FaultMiddleware
 from .fixtures import load_fixtures
@@ -118,6 +119,16 @@ class MockServer:
             position=MiddlewarePosition.BEFORE_EXCEPTION,
             rules=self.control.rules,
             render=self._handle_error,
+        )
+        # Innermost of ours: what it does not answer, Connexion's own stack does.
+        self.operations: list[CompiledOperation] = [
+            op for api in app.middleware.apis for op in compile_api(api)
+        ]
+        app.add_middleware(
+            Dispatcher,
+            position=MiddlewarePosition.BEFORE_EXCEPTION,
+            operations=self.operations,
+            render_error=self._handle_error,
         )
         return app
 

@@ -1,16 +1,23 @@
-"""The ``mockserver`` command."""
+"""The ``mockserver`` command.
+
+Start-up time is the mock's first impression, so a subcommand's heavy imports wait for that
+subcommand: ``contract`` (Schemathesis, whose option definitions it reuses) is imported only when
+it is run or its help is shown, and ``proxy`` imports its machinery when it starts.
+"""
 
 from __future__ import annotations
 
+import importlib
 import sys
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import click
 import uvicorn
 
 from .app import MockServer
 from .config import Settings
-from .contract.command import contract
 from .control_cli import call_admin, journal, load_fixtures, proxy, rules
 from .errors import StartupError
 from .generators import write_fixtures
@@ -22,7 +29,29 @@ __all__ = ["main"]
 _VENDOR_NAMES = click.Choice([v.name for v in VENDORS])
 
 
-@click.group()
+class _LazyGroup(click.Group):
+    """A group whose ``lazy`` subcommands (name -> ``module:attribute``) are imported on use.
+
+    Click's documented pattern for lazily loaded subcommands.
+    """
+
+    def __init__(self, *args: Any, lazy: Mapping[str, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = dict(lazy)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.lazy:
+            return super().get_command(ctx, cmd_name)
+        module, _, attribute = self.lazy[cmd_name].partition(":")
+        command = getattr(importlib.import_module(module), attribute)
+        assert isinstance(command, click.Command), self.lazy[cmd_name]
+        return command
+
+
+@click.group(cls=_LazyGroup, lazy={"contract": "mockserver.contract.command:contract"})
 @click.version_option(package_name="mockserver")
 def main() -> None:
     """OpenAPI-first mock and contract-test server for chat-session APIs."""
@@ -111,7 +140,6 @@ def reset(url: str, api: str | None, token: str | None) -> None:
 main.add_command(rules)
 main.add_command(journal)
 main.add_command(proxy)
-main.add_command(contract)
 
 
 @main.group()

@@ -210,6 +210,9 @@ def _redacted_headers(raw: Iterable[tuple[bytes, bytes]]) -> dict[str, str]:
 
 
 def _redacted_query(query: str) -> str:
+    # Without escapes, a name can only say "token" if the raw text does: most queries stop here.
+    if "%" not in query and not _SECRET_NAME.search(query):
+        return query
     pairs = parse_qsl(query, keep_blank_values=True)
     if not any(_SECRET_NAME.search(name) for name, _ in pairs):
         return query

@@ -17,6 +17,9 @@ refused is still refused, in the vendor's shape) and instead of the vendor's han
   against it, the same for the same ``seed``.
 
 An undocumented code, an unknown example or a malformed preference is a 400 naming what exists.
+
+Schemathesis and Hypothesis are imported by :func:`generate`, on the first answer generated: they
+cost a sixth of a second, and a server that never generates one should not start slower for them.
 """
 
 from __future__ import annotations
@@ -29,11 +32,6 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from hypothesis import HealthCheck, Phase, given, seed, settings
-from schemathesis.generation.jsonschema.builder import build
-from schemathesis.generation.jsonschema.context import Alphabet
-from schemathesis.specs.openapi.converter import to_json_schema
-from schemathesis.specs.openapi.formats import get_default_format_strategies
 from starlette.responses import Response
 
 from .errors import BadRequest, HTTPError, Problem, error_for_status
@@ -41,6 +39,8 @@ from .journal import note
 from .negotiation import is_json, negotiate
 
 if TYPE_CHECKING:
+    from schemathesis.generation.jsonschema.context import Alphabet
+
     from .vendors.base import VendorAPI
 
 __all__ = ["Preferences", "generate", "parse", "wrap"]
@@ -48,10 +48,6 @@ __all__ = ["Preferences", "generate", "parse", "wrap"]
 MAX_DELAY_MS = 60_000
 Handler = Callable[..., Awaitable[Response]]
 
-# Readable text for a frontend: printable ASCII, no control characters.
-_ALPHABET = Alphabet(
-    allow_x00=False, codec="ascii", exclude_characters="".join(map(chr, range(32))) + "\x7f"
-)
 # Hypothesis draws the simplest value first (empty strings, zeros); a few draws in, values vary.
 _DRAWS = 3
 _generating = threading.Lock()
@@ -250,9 +246,14 @@ def generate(schema: Mapping[str, Any], seed_value: int) -> Any:
     holds exactly: a frontend wants data shaped like the vendor's, not every extra key and
     huge number JSON Schema would allow.
     """
+    from hypothesis import HealthCheck, Phase, given, seed, settings
+    from schemathesis.generation.jsonschema.builder import build
+    from schemathesis.specs.openapi.converter import to_json_schema
+    from schemathesis.specs.openapi.formats import get_default_format_strategies
+
     json_schema = _closed(to_json_schema(dict(schema), "nullable", is_response_schema=True))
     strategy = build(
-        json_schema, draft=4, formats=get_default_format_strategies(), alphabet=_ALPHABET
+        json_schema, draft=4, formats=get_default_format_strategies(), alphabet=_alphabet()
     )
     drawn: list[Any] = []
 
@@ -271,6 +272,16 @@ def generate(schema: Mapping[str, Any], seed_value: int) -> Any:
     with _generating:  # Hypothesis runs one test at a time
         draw()
     return drawn[-1]
+
+
+@functools.cache
+def _alphabet() -> Alphabet:
+    """Readable text for a frontend: printable ASCII, no control characters."""
+    from schemathesis.generation.jsonschema.context import Alphabet
+
+    return Alphabet(
+        allow_x00=False, codec="ascii", exclude_characters="".join(map(chr, range(32))) + "\x7f"
+    )
 
 
 def _closed(schema: Any, *, in_all_of: bool = False) -> Any:

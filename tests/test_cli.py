@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -60,3 +62,35 @@ def test_serve_runs_uvicorn_on_uvloop_and_httptools(
     result = CliRunner().invoke(main, ["serve", "--port", "1", *flags])
     assert result.exit_code == 0, result.output
     assert (seen["loop"], seen["http"]) == ("uvloop", "httptools")
+
+
+# `mockserver serve` up to uvicorn, in a fresh interpreter, then the heavy modules it loaded.
+_SERVE_THEN_LIST_HEAVY_MODULES = """
+import sys
+import uvicorn
+uvicorn.run = lambda app, **options: None
+from mockserver.cli import main
+main(["serve", "--port", "1"], standalone_mode=False)
+print("heavy:", *sorted(m for m in ("schemathesis", "hypothesis") if m in sys.modules))
+"""
+
+
+def test_serve_starts_without_schemathesis_or_hypothesis() -> None:
+    """They cost a sixth of a second of every start-up; only Prefer's generated answers, the
+    proxy and the contract command need them, and those import them when used."""
+    result = subprocess.run(
+        [sys.executable, "-c", _SERVE_THEN_LIST_HEAVY_MODULES],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "heavy:"
+
+
+def test_contract_command_is_loaded_when_asked_for() -> None:
+    result = CliRunner().invoke(main, ["contract", "--help"])
+    assert result.exit_code == 0, result.output
+    assert "--max-examples" in result.output
+    assert "contract" in CliRunner().invoke(main, ["--help"]).output

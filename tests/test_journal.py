@@ -46,6 +46,22 @@ def test_an_entry_has_every_validation_problem_of_its_request(
 
 
 @pytest.mark.parametrize(
+    ("query", "recorded"),
+    [
+        ("page=1&size=2", "page=1&size=2"),
+        ("state=token-like", "state=token-like"),
+        ("access_token=abc&page=1", "access_token=[redacted]&page=1"),
+        ("access%5Ftoken=abc", "access_token=[redacted]"),  # the name only says so decoded
+    ],
+)
+def test_credentials_in_the_query_are_redacted(
+    client: TestClient, query: str, recorded: str
+) -> None:
+    client.get(f"{SESSIONS}?{query}")
+    assert entries(client)[0]["query"] == recorded
+
+
+@pytest.mark.parametrize(
     ("name", "secret"),
     [
         ("Authorization", True),
