@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import jiter
 import orjson
 from connexion.json_schema import Draft4ResponseValidator
 
@@ -73,12 +74,37 @@ def _collector_paused() -> Iterator[None]:
 
 def _load(file: Path, fixture: Fixture, spec: Spec) -> list[Record]:
     try:
-        records = orjson.loads(file.read_bytes())
+        data = file.read_bytes()
     except FileNotFoundError:
         raise FixtureError(str(file), "/", "the fixture file is missing") from None
+    return check_records(str(file), _parse(str(file), data), fixture, spec)
+
+
+def _parse(source: str, data: bytes) -> Any:
+    """The JSON document in ``data``, with equal short strings shared as one object.
+
+    Records repeat most of their values (enum values, names, chat ids and names, equal
+    timestamps): of the 235 MB of strings in 100k TWIN sessions, 150 MB are repeats. jiter's
+    string cache (``cache_mode="all"``, strings up to 64 bytes) hands out the object it built
+    for an equal string while it parses, so the repeats are never allocated; sharing them
+    afterwards costs 1.5 s of CPU and returns no memory (the freed strings leave holes in
+    arenas still in use). Its dicts, keyed by strings only, are also a third smaller than
+    orjson's: 100k TWIN sessions take 270 MB instead of 470 MB, parsed as fast. Strings are
+    immutable and no list or dict is shared, so a record still cannot change another.
+
+    Numbers are read as Python's ``json`` reads them, as the admin API receives data sets:
+    integers exactly at any size, literals beyond a double as infinity (orjson made integers
+    beyond 64 bits floats and refused such literals). What jiter refuses goes to orjson, as
+    before: it words the errors, and reads the documents nested deeper than jiter goes (200).
+    """
+    try:
+        return jiter.from_json(data, allow_inf_nan=False, cache_mode="all")
+    except ValueError:
+        pass
+    try:
+        return orjson.loads(data)
     except orjson.JSONDecodeError as exc:
-        raise FixtureError(str(file), "/", f"not valid JSON: {exc}", exc.lineno) from None
-    return check_records(str(file), records, fixture, spec)
+        raise FixtureError(source, "/", f"not valid JSON: {exc}", exc.lineno) from None
 
 
 def check_records(source: str, records: Any, fixture: Fixture, spec: Spec) -> list[Record]:
@@ -94,14 +120,18 @@ def check_records(source: str, records: Any, fixture: Fixture, spec: Spec) -> li
     schema = spec.schema(fixture.schema) if isinstance(fixture.schema, str) else fixture.schema
     validator = compiled(schema, Draft4ResponseValidator)
     private = set(fixture.private_fields)
-    wire = [
-        {k: v for k, v in r.items() if k not in private} if private and isinstance(r, dict) else r
-        for r in records
-    ]
+    wire = records
+    if private:
+        wire = [
+            {k: v for k, v in r.items() if k not in private} if isinstance(r, dict) else r
+            for r in records
+        ]
     # Rust checks all records in one call (100k in a fraction of a second, where jsonschema
     # takes minutes); only when it finds a problem does jsonschema look for it, record by
     # record, and word it.
     problem = None if validator.all_valid(wire) else _first_schema_error(source, wire, validator)
+    if problem is None and _keyed_uniquely(records, fixture.key):
+        return records
     seen: dict[Any, int] = {}
     for index, record in enumerate(records):
         if not isinstance(record, dict):
@@ -119,6 +149,16 @@ def check_records(source: str, records: Any, fixture: Fixture, spec: Spec) -> li
             )
         seen[key] = index
     return records
+
+
+def _keyed_uniquely(records: list[Any], key: str) -> bool:
+    """Every record is an object with ``key``, no two with equal keys: a good data set, told in
+    two passes at C speed (the loop that names the first problem takes three times as long)."""
+    try:
+        keys = [record[key] for record in records]
+        return len(set(keys)) == len(keys)
+    except (KeyError, TypeError):  # not an object, no key, or an unhashable one: the loop says
+        return False
 
 
 def _first_schema_error(

@@ -5,8 +5,11 @@ from __future__ import annotations
 import gc
 import json
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import orjson
 import pytest
 
 from mockserver import MockServer, Settings
@@ -16,6 +19,7 @@ from mockserver.fixtures import Fixture, check_records, load_fixtures
 from mockserver.generators import generate
 from mockserver.specs import load_spec
 from mockserver.vendors import VENDORS, vendor_named
+from mockserver.vendors.base import VendorAPI
 
 FIXTURES = PROJECT_ROOT / "fixtures"
 
@@ -112,3 +116,64 @@ def test_loading_pauses_the_collector_and_freezes_what_it_loaded() -> None:
     loaded = load_fixtures(FIXTURES / "chatkitty", fixtures, spec)
     assert gc.isenabled()
     assert gc.get_freeze_count() > before + len(loaded["sessions"][1])
+
+
+@pytest.mark.parametrize("vendor", VENDORS, ids=lambda v: v.name)
+def test_loaded_records_are_exactly_what_the_files_say(vendor: type[VendorAPI]) -> None:
+    spec = load_spec(PROJECT_ROOT / "openapi" / f"{vendor.name}.yaml")
+    loaded = load_fixtures(FIXTURES / vendor.name, vendor.fixtures, spec)
+    for name, (_, records) in loaded.items():
+        expected = orjson.loads((FIXTURES / vendor.name / f"{name}.json").read_bytes())
+        # Serialised, so that values, their types (1, 1.0, true) and key order all count.
+        assert orjson.dumps(records) == orjson.dumps(expected)
+
+
+def _twin_sessions() -> list[dict[str, Any]]:
+    spec = load_spec(PROJECT_ROOT / "openapi" / "twin.yaml")
+    return load_fixtures(FIXTURES / "twin", vendor_named("twin").fixtures, spec)["sessions"][1]
+
+
+def _containers(value: Any) -> Iterator[Any]:
+    if isinstance(value, (dict, list)):
+        yield value
+        for item in value.values() if isinstance(value, dict) else value:
+            yield from _containers(item)
+
+
+def test_equal_strings_are_loaded_as_one_object() -> None:
+    statuses = [s["status"] for s in _twin_sessions()]
+    assert len(set(statuses)) == 3
+    # The parser's cache is lossy (a colliding string may evict one), so: few objects, not three.
+    assert len({id(s) for s in statuses}) < len(statuses) / 10
+
+
+def test_no_list_or_dict_is_shared_so_a_record_cannot_change_another() -> None:
+    sessions = _twin_sessions()
+    containers = [c for s in sessions for c in _containers(s)]
+    assert len({id(c) for c in containers}) == len(containers)
+    untagged = [s for s in sessions if not s["tags"]]
+    untagged[0]["tags"].append("vip")
+    assert all(s["tags"] == [] for s in untagged[1:])
+
+
+def test_json_is_read_as_python_reads_it_and_worded_by_orjson_when_broken(tmp_path: Path) -> None:
+    spec = load_spec(PROJECT_ROOT / "openapi" / "chatkitty.yaml")
+    items = Fixture("items", key="id", schema={"type": "object"})
+    file = tmp_path / "items.json"
+    file.write_text('[{"id": 1, "big": 18446744073709551616}]')
+    [record] = load_fixtures(tmp_path, [items], spec)["items"][1]
+    assert type(record["big"]) is int
+    assert record["big"] == 2**64
+    deep = "[" * 300 + "]" * 300  # deeper than jiter goes: orjson reads it, as it did
+    file.write_text(f'[{{"id": 1, "deep": {deep}}}]')
+    assert load_fixtures(tmp_path, [items], spec)["items"][1] == orjson.loads(file.read_bytes())
+
+    file.write_text('[\n{"id": 1},\n{,')
+    with pytest.raises(FixtureError) as caught:
+        load_fixtures(tmp_path, [items], spec)
+    assert caught.value.line == 3
+    assert caught.value.message.startswith("not valid JSON: unexpected character")
+
+    file.write_text('[{"id": 1, "n": NaN}]')
+    with pytest.raises(FixtureError, match="not valid JSON"):
+        load_fixtures(tmp_path, [items], spec)

@@ -34,6 +34,25 @@ def test_refused_update_changes_nothing() -> None:
     assert collection.get(1) == {"id": 1, "n": 0}
 
 
+def test_an_update_changes_its_own_copy_not_the_records_sharing_its_strings() -> None:
+    status = "".join(["AC", "TIVE"])  # one object in both records, as the fixture loader shares it
+    fixtures = [{"id": 1, "status": status, "tags": ["a"]}, {"id": 2, "status": status, "tags": []}]
+    store = Store({"v": {"c": ("id", fixtures)}})
+    collection = store.collections("v")["c"]
+
+    def change(record: dict) -> dict:  # type: ignore[type-arg]
+        record["tags"].append("b")
+        record["status"] = "ENDED"
+        return record
+
+    collection.update(1, change)
+    assert collection.get(1) == {"id": 1, "status": "ENDED", "tags": ["a", "b"]}
+    assert collection.get(2) == {"id": 2, "status": "ACTIVE", "tags": []}
+    assert fixtures[0] == {"id": 1, "status": "ACTIVE", "tags": ["a"]}
+    store.reset()
+    assert store.collections("v")["c"].get(1) == {"id": 1, "status": "ACTIVE", "tags": ["a"]}
+
+
 def test_reset_restores_the_fixtures_for_one_vendor_or_all() -> None:
     store = Store({"a": {"c": ("id", [{"id": 1}])}, "b": {"c": ("id", [{"id": 1}])}})
     for vendor in ("a", "b"):

@@ -23,6 +23,8 @@ from starlette.testclient import TestClient
 
 from mockserver import MockServer
 from mockserver.auth import TokenIssuer
+from mockserver.filtering import one_of
+from mockserver.vendors import twin
 from tests.conftest import Conforms, FakeClock
 
 SESSIONS = "/twin/api/v1/chat-sessions"
@@ -716,6 +718,31 @@ def test_from_is_inclusive_and_to_exclusive(
     assert session["id"] in all_ids(client, demo, conforms, **{"from": at})
     assert session["id"] not in all_ids(client, demo, conforms, to=at)
     assert all_ids(client, demo, conforms, **{"from": at, "to": at}) == []
+
+
+def test_a_query_not_seen_yet_scans_only_the_companies_in_scope(
+    client: TestClient, server: MockServer, demo: dict[str, str], conforms: Conforms
+) -> None:
+    """The scope's sessions are cached on their own, so a new keyword does not scan the rest."""
+    listing(client, demo, conforms, keyword="a", **DEMO_SCOPE)
+    tested: list[Record] = []
+
+    def counting_one_of(path: Any, values: Any) -> Any:
+        predicate = one_of(path, values)
+
+        def counted(record: Record) -> bool:
+            tested.append(record)
+            return bool(predicate(record))
+
+        counted.__dict__.update(vars(predicate))  # the same criterion: cached as it would be
+        return counted
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(twin, "one_of", counting_one_of)
+        body = listing(client, demo, conforms, keyword="an", **DEMO_SCOPE)
+    assert tested == []
+    in_scope = sessions(server, 1, 2, 3, 4)
+    assert body["count"] == sum(_keyword_hit(s, "an") for s in in_scope) > 0
 
 
 @pytest.mark.parametrize(
