@@ -35,8 +35,8 @@ class Fixture:
 
     ``schema`` is a ``#/components/schemas/…`` pointer into the vendor's spec, or an inline JSON
     Schema for records the vendor's API never returns. ``private_fields`` are kept in the store
-    for the mock's own use (an owner id, say) and never served, so they are not validated
-    against the wire schema.
+    for the mock's own use (an owner id, say) and never served, so the wire schema takes any
+    value for them.
     """
 
     name: str
@@ -118,18 +118,18 @@ def check_records(source: str, records: Any, fixture: Fixture, spec: Spec) -> li
         raise FixtureError(source, "/", "a fixture file must hold a JSON array of records")
 
     schema = spec.schema(fixture.schema) if isinstance(fixture.schema, str) else fixture.schema
+    if fixture.private_fields:
+        # Whatever a private field holds passes; the records are not copied without them
+        # (0.45 s and 40 MB at 100k SuperOffice sessions).
+        anything: dict[str, Any] = {name: {} for name in fixture.private_fields}
+        schema = {**schema, "properties": {**schema.get("properties", {}), **anything}}
     validator = compiled(schema, Draft4ResponseValidator)
-    private = set(fixture.private_fields)
-    wire = records
-    if private:
-        wire = [
-            {k: v for k, v in r.items() if k not in private} if isinstance(r, dict) else r
-            for r in records
-        ]
     # Rust checks all records in one call (100k in a fraction of a second, where jsonschema
     # takes minutes); only when it finds a problem does jsonschema look for it, record by
     # record, and word it.
-    problem = None if validator.all_valid(wire) else _first_schema_error(source, wire, validator)
+    problem = (
+        None if validator.all_valid(records) else _first_schema_error(source, records, validator)
+    )
     if problem is None and _keyed_uniquely(records, fixture.key):
         return records
     seen: dict[Any, int] = {}
@@ -162,10 +162,10 @@ def _keyed_uniquely(records: list[Any], key: str) -> bool:
 
 
 def _first_schema_error(
-    source: str, wire: list[Any], validator: CompiledSchema
+    source: str, records: list[Any], validator: CompiledSchema
 ) -> tuple[int, FixtureError] | None:
     """The first record that breaks the schema, with jsonschema's words for the problem."""
-    for index, record in enumerate(wire):
+    for index, record in enumerate(records):
         if isinstance(record, dict):
             error = next(validator.iter_errors(record), None)
             if error is not None:

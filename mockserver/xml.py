@@ -11,6 +11,11 @@ per-vendor code. What the spec cannot say is fixed here, the way .NET's DataCont
 * booleans are ``true``/``false``, whole floats have no ``.0``;
 * a name that is not a valid XML name (a dictionary key with a space) is escaped the way
   ``XmlConvert.EncodeName`` does it (``_x0020_``), so the document is always well-formed.
+
+The document is written as text, byte for byte what ElementTree wrote (``<a />`` for an empty
+element, single quotes in the declaration): building an ElementTree and serialising it took
+2.5 µs an element, 55 ms for SuperOffice's 680 KB list (over a second under load); this takes a
+fifth of that, with what it needs about each object schema worked out once per document.
 """
 
 from __future__ import annotations
@@ -18,14 +23,15 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Mapping
-from typing import Any
-from xml.etree import ElementTree
+from typing import Any, NamedTuple
 
 __all__ = ["XSI", "encode_name", "to_xml"]
 
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
+_DECLARATION = "<?xml version='1.0' encoding='utf-8'?>\n"
 _START = re.compile(r"[^\W\d]")  # a letter or "_"
 _REST = re.compile(r"[\w.\-]")
+_NO_SCHEMA: Mapping[str, Any] = {}
 
 
 def to_xml(value: Any, schema: Mapping[str, Any], name: str | None = None) -> bytes:
@@ -39,12 +45,13 @@ def to_xml(value: Any, schema: Mapping[str, Any], name: str | None = None) -> by
     if not root_name:
         raise ValueError("the root schema has no xml.name; pass a name")
     namespace = xml.get("namespace")
-    attributes = {"xmlns:i": XSI}
+    attributes = f' xmlns:i="{XSI}"'
     if namespace:
-        attributes["xmlns"] = namespace
-    root = ElementTree.Element(encode_name(root_name), attributes)
-    _fill(root, value, schema, root_name)
-    return bytes(ElementTree.tostring(root, encoding="utf-8", xml_declaration=True))
+        attributes += f' xmlns="{_attribute(namespace)}"'
+    writer = _Writer()
+    writer.element(value, schema, root_name, _tags(root_name, attributes))
+    # Characters UTF-8 cannot carry (lone surrogates) become character references, as before.
+    return "".join(writer.out).encode("utf-8", "xmlcharrefreplace")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -60,40 +67,140 @@ def encode_name(name: str) -> str:
     )
 
 
-def _fill(element: ElementTree.Element, value: Any, schema: Mapping[str, Any], name: str) -> None:
-    """Put ``value`` inside ``element`` (already named), as ``schema`` describes it."""
-    if value is None:
-        element.set("i:nil", "true")
-    elif isinstance(value, Mapping):
-        properties: Mapping[str, Any] = schema.get("properties", {})
-        extra = schema.get("additionalProperties")
-        extra_schema: Mapping[str, Any] = extra if isinstance(extra, Mapping) else {}
-        for key in [
-            *(k for k in properties if k in value),
-            *(k for k in value if k not in properties),
-        ]:
-            _child(element, value[key], properties.get(key, extra_schema), key)
-    elif isinstance(value, list):
-        items: Mapping[str, Any] = schema.get("items", {})
-        item_name = items.get("xml", {}).get("name") or name
-        for item in value:
-            _fill(ElementTree.SubElement(element, encode_name(item_name)), item, items, item_name)
-    elif isinstance(value, bool):
-        element.text = "true" if value else "false"
-    elif isinstance(value, float) and value.is_integer():
-        element.text = str(int(value))
-    else:
-        element.text = str(value)
+class _Tags(NamedTuple):
+    """The four ways an element named once is written."""
+
+    open: str
+    close: str
+    empty: str
+    nil: str
 
 
-def _child(parent: ElementTree.Element, value: Any, schema: Mapping[str, Any], key: str) -> None:
-    """The element(s) for one property: an unwrapped array repeats, everything else nests."""
-    xml = schema.get("xml", {})
+@functools.lru_cache(maxsize=4096)
+def _tags(name: str, attributes: str = "") -> _Tags:
+    tag = encode_name(name)
+    return _Tags(
+        f"<{tag}{attributes}>",
+        f"</{tag}>",
+        f"<{tag}{attributes} />",
+        f'<{tag}{attributes} i:nil="true" />',
+    )
+
+
+class _Property(NamedTuple):
+    """How one property of an object schema is written: its schema and element names, and for
+    an unwrapped array (one element per item, no wrapper) the items' schema and names."""
+
+    key: str
+    schema: Mapping[str, Any]
+    name: str
+    tags: _Tags
+    items: Mapping[str, Any] | None
+    item_name: str
+    item_tags: _Tags
+
+
+def _property(key: str, schema: Mapping[str, Any]) -> _Property:
+    xml = schema.get("xml", _NO_SCHEMA)
     name = xml.get("name") or key
-    if isinstance(value, list) and not xml.get("wrapped"):
-        items: Mapping[str, Any] = schema.get("items", {})
-        item_name = items.get("xml", {}).get("name") or name
-        for item in value:
-            _fill(ElementTree.SubElement(parent, encode_name(item_name)), item, items, item_name)
-        return
-    _fill(ElementTree.SubElement(parent, encode_name(name)), value, schema, name)
+    items = None if xml.get("wrapped") else schema.get("items", _NO_SCHEMA)
+    item_name = (items or _NO_SCHEMA).get("xml", _NO_SCHEMA).get("name") or name
+    return _Property(key, schema, name, _tags(name), items, item_name, _tags(item_name))
+
+
+class _Writer:
+    """One document's text, and what it worked out once about each object schema in it."""
+
+    def __init__(self) -> None:
+        self.out = [_DECLARATION]
+        # id(schema) -> its properties and its additionalProperties schema; the schemas outlive
+        # the writer, so their ids stay theirs.
+        self._plans: dict[int, tuple[list[_Property], Mapping[str, Any]]] = {}
+
+    def element(self, value: Any, schema: Mapping[str, Any], name: str, tags: _Tags) -> None:
+        """The element ``name`` holding ``value``, as ``schema`` describes it."""
+        out = self.out
+        if value is None:
+            out.append(tags.nil)
+            return
+        if isinstance(value, str):
+            text = value
+        elif isinstance(value, bool):
+            text = "true" if value else "false"
+        elif isinstance(value, float) and value.is_integer():
+            text = str(int(value))
+        elif isinstance(value, dict | Mapping | list):  # dict first: cheaper than the ABC
+            start = len(out)
+            out.append(tags.open)
+            if isinstance(value, list):
+                items = schema.get("items", _NO_SCHEMA)
+                item_name = items.get("xml", _NO_SCHEMA).get("name") or name
+                self.items(value, items, item_name, _tags(item_name))
+            else:
+                self.properties(value, schema)
+            if len(out) == start + 1:
+                out[start] = tags.empty
+            else:
+                out.append(tags.close)
+            return
+        else:
+            text = str(value)
+        out.append(f"{tags.open}{_escape(text)}{tags.close}" if text else tags.empty)
+
+    def items(self, values: list[Any], schema: Mapping[str, Any], name: str, tags: _Tags) -> None:
+        for value in values:
+            self.element(value, schema, name, tags)
+
+    def properties(self, value: Mapping[str, Any], schema: Mapping[str, Any]) -> None:
+        """One element (an unwrapped array: one per item) for each property of ``value``."""
+        plan = self._plans.get(id(schema))
+        if plan is None:
+            properties: Mapping[str, Any] = schema.get("properties", _NO_SCHEMA)
+            extra = schema.get("additionalProperties")
+            plan = self._plans[id(schema)] = (
+                [_property(k, s) for k, s in properties.items()],
+                extra if isinstance(extra, Mapping) else _NO_SCHEMA,
+            )
+        known, extra_schema = plan
+        written = 0
+        for prop in known:
+            if prop.key in value:
+                written += 1
+                self.child(prop, value[prop.key])
+        if written < len(value):
+            names = {prop.key for prop in known}
+            for key in value:
+                if key not in names:
+                    self.child(_property(key, extra_schema), value[key])
+
+    def child(self, prop: _Property, value: Any) -> None:
+        """The element(s) for one property: an unwrapped array repeats, everything else nests."""
+        # Strings, whole numbers and nulls, most of any answer, are written here, a call shorter.
+        tags = prop.tags
+        if value is None:
+            self.out.append(tags.nil)
+        elif type(value) is str:
+            self.out.append(f"{tags.open}{_escape(value)}{tags.close}" if value else tags.empty)
+        elif type(value) is int:
+            self.out.append(f"{tags.open}{value}{tags.close}")
+        elif prop.items is not None and isinstance(value, list):
+            self.items(value, prop.items, prop.item_name, prop.item_tags)
+        else:
+            self.element(value, prop.schema, prop.name, prop.tags)
+
+
+def _escape(text: str) -> str:
+    """Character data: ``&``, ``<`` and ``>`` as entities, everything else as it is."""
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    return text
+
+
+def _attribute(text: str) -> str:
+    """An attribute value: character data plus quotes and the whitespace XML would normalise."""
+    text = _escape(text).replace('"', "&quot;")
+    return text.replace("\r", "&#13;").replace("\n", "&#10;").replace("\t", "&#09;")

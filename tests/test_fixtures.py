@@ -109,6 +109,22 @@ def test_the_first_bad_record_is_named_whatever_the_kind_of_problem(
     assert caught.value.pointer == pointer
 
 
+def test_private_fields_take_any_value_even_where_the_schema_admits_no_others() -> None:
+    strict = {"type": "object", "properties": {"n": {"type": "integer"}}}
+    closed = Fixture(
+        "items",
+        key="n",
+        schema={**strict, "additionalProperties": False},
+        private_fields=("owner",),
+    )
+    spec = load_spec(PROJECT_ROOT / "openapi" / "chatkitty.yaml")
+    records = [{"owner": "owner-1", "n": 1}, {"owner": ["any", "value"], "n": 2}]
+    assert check_records("items.json", records, closed, spec) is records
+    with pytest.raises(FixtureError) as caught:  # the wire fields are still checked
+        check_records("items.json", [{"owner": 1, "n": "x"}], closed, spec)
+    assert caught.value.pointer == "/0/n"
+
+
 def test_loading_pauses_the_collector_and_freezes_what_it_loaded() -> None:
     spec = load_spec(PROJECT_ROOT / "openapi" / "chatkitty.yaml")
     fixtures = vendor_named("chatkitty").fixtures

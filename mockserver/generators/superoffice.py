@@ -4,8 +4,13 @@ What the call returns depends on who asks: an associate sees the sessions of eve
 which they hold at least one of Can Respond, Notifications (``CanNotify``), Listen or Manager.
 So the fixtures are a small CRM rather than a list: associates (some retired), chat topics and
 their agents with rights, the companies, people, projects, sales and tickets that sessions link
-to, and the sessions themselves. A session embeds the very carriers it links to (the same
-objects as in the ``persons``, ``contacts``… collections), because that is what the wire shows.
+to, and the sessions themselves. A session names the carriers it links to by id (the server
+embeds them from the ``persons``, ``contacts``… collections when it answers).
+
+The data set grows the way a real one does: topics, staff and customers grow with the sessions
+(``SESSIONS_PER_…``), so what one associate sees (the API has no paging: every session of their
+topics) stays about the same at any size, the fixed accounts' four topics included, instead of
+growing with the data set. At the checked-in 250 sessions the minimums still decide.
 
 Fixed accounts, identical in README, fixtures and tests: ``demo`` / ``demo-password`` (also
 ``SOTicket 7T:demo-ticket``, ``Bearer 8A:demo-token`` and XSRF ``demo-xsrf-token``) holds each of
@@ -55,15 +60,21 @@ RIGHTS: Final = {
     "retired": ((1, 0, 1, 0, 1),),
 }
 LOGIN_TYPES: Final = ("InternalAssociate", "ExternalAssociate")
+# How the data set grows with the sessions: per chat topic (each with about five agents, so an
+# associate is on about eight topics), per associate on staff, per customer company (about one
+# chat a month over the two and a half years).
+SESSIONS_PER_TOPIC: Final = 30
+SESSIONS_PER_ASSOCIATE: Final = 48
+SESSIONS_PER_CUSTOMER: Final = 50
 
 
 def generate(count: int, seed: int = 1) -> dict[str, list[dict[str, Any]]]:
     """All SuperOffice collections, with ``count`` chat sessions; the same seed, the same data."""
     rng = random.Random(seed)
     crm = _Crm(rng)
-    crm.staff(max(12, count // 500))
-    crm.chat_topics(max(len(TOPICS), count // 2500))
-    crm.customers(max(30, count // 20))
+    crm.staff(max(12, count // SESSIONS_PER_ASSOCIATE))
+    crm.chat_topics(max(len(TOPICS), count // SESSIONS_PER_TOPIC))
+    crm.customers(max(30, count // SESSIONS_PER_CUSTOMER))
     world = World(
         responders=crm.responders,
         companies=crm.contacts[1:],
@@ -112,6 +123,7 @@ class _Crm:
         self.persons: list[Record] = []
         self.contacts: list[Record] = []
         self.agents: list[Record] = []
+        self.agent_pairs: set[tuple[int, int]] = set()
         self.sales: list[Record] = []
         self.tickets: list[Record] = []
         self.staff_of: dict[int, list[Record]] = {}
@@ -206,8 +218,9 @@ class _Crm:
     def _agent(self, topic: int, ident: int, *flags: int | bool) -> None:
         """One ChatTopicAgent row (``id`` is the mock's own key; the vendor's rows are keyed by
         topic and associate), unless the associate already has one on the topic."""
-        if any(r["TopicId"] == topic and r["AssociateId"] == ident for r in self.agents):
+        if (topic, ident) in self.agent_pairs:
             return
+        self.agent_pairs.add((topic, ident))
         listen, respond, manage, notify = (bool(f) for f in flags)
         self.agents.append(
             {

@@ -6,16 +6,18 @@
   ``Bearer 8A:…``, or the browser's XSRF header-and-cookie pair).
 * ``$select`` nulls what was not asked for (it never drops a property), names matched without
   regard to case, ``/`` reaching into carriers; an unknown name is ASP.NET's 400.
-* Every answer is presented per request (:mod:`.superoffice_locale`): dates from UTC into the
-  ``SO-TimeZone`` zone (or the installation's), strings through the resource table when a
-  language is asked for.
+* A session names its carriers by id and the answer embeds them; every answer is presented
+  per request (:mod:`.superoffice_locale`): dates from UTC into the ``SO-TimeZone`` zone (or the
+  installation's), strings through the resource table when a language is asked for. Presented
+  sessions are kept until the data changes (:mod:`.superoffice_sessions`).
 * JSON or XML (``ArrayOfChatSessionEntity``), errors included, in SuperOffice's error shape or
   ASP.NET's.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import cached_property
 from typing import Any
 
 from connexion.security import NO_VALUE
@@ -24,15 +26,17 @@ from starlette.responses import Response
 
 from ..auth import Principal, Verifier
 from ..errors import BadRequest, Forbidden, HTTPError, NotAcceptable, Unauthorized
-from ..filtering import filter_records, one_of
+from ..filtering import Predicate, cacheable, equals, filter_records, one_of
 from ..fixtures import Fixture
 from ..negotiation import is_json, negotiate
 from ..paths import FieldPath
 from ..projection import null_unselected
 from ..sorting import SortKey, sort_records
+from ..store import Collection
 from ..xml import to_xml
 from .base import VendorAPI
 from .superoffice_locale import presentation
+from .superoffice_sessions import LINK_FIELDS, PresentedSessions, check_links
 
 __all__ = ["SuperOffice"]
 
@@ -134,11 +138,22 @@ class SuperOffice(VendorAPI):
     title = "SuperOffice CRM"
     fixtures = (
         *(
-            Fixture(n, key=key, schema=f"#/components/schemas/{schema}")
+            # The sessions' carriers are stored by id (check_links checks them), never served.
+            Fixture(
+                n,
+                key=key,
+                schema=f"#/components/schemas/{schema}",
+                private_fields=LINK_FIELDS if n == "sessions" else (),
+            )
             for n, (key, schema) in _WIRE.items()
         ),
         *(Fixture(n, key=_KEYS[n], schema=schema) for n, schema in _MOCK_SCHEMAS.items()),
     )
+
+    def check_fixtures(
+        self, collections: Mapping[str, Collection], where: Callable[[str], str]
+    ) -> None:
+        check_links(collections, where("sessions"))
 
     # -- auth ----------------------------------------------------------------------------------
 
@@ -151,14 +166,8 @@ class SuperOffice(VendorAPI):
         }
 
     def _verify_password(self, username: str, password: str) -> Principal:
-        login = next(
-            (
-                c
-                for c in self.collection("credentials")
-                if c["username"].casefold() == username.casefold()
-            ),
-            None,
-        )
+        logins = filter_records(self.collection("credentials"), [_named(username)])
+        login = logins[0] if logins else None
         if login is None or login["password"] != password:
             raise Unauthorized(f"{_FAILED} Unknown user name or wrong password")
         return self._associate(login["associate_id"])
@@ -197,22 +206,23 @@ class SuperOffice(VendorAPI):
         media_type = self.negotiate()
         entity = self.spec.schema("#/components/schemas/ChatSessionEntity")
         paths = _selected(entity, select)
-        show = presentation(self.request.headers, self.store.collections(self.name), entity)
+        collections = self.store.collections(self.name)
+        show = presentation(self.request.headers, collections, entity)
         me = self.principal["associate"]["AssociateId"]
-        topics = {
-            row["TopicId"]
-            for row in self.collection("chat_topic_agents")
-            if row["AssociateId"] == me and any(row[right] for right in _RIGHTS)
-        }
+        rows = filter_records(collections["chat_topic_agents"], [equals(("AssociateId",), me)])
+        topics = sorted({r["TopicId"] for r in rows if any(r[right] for right in _RIGHTS)})
         sessions = sort_records(
-            filter_records(self.collection("sessions"), [one_of(("TopicId",), topics)]),
+            filter_records(collections["sessions"], [one_of(("TopicId",), topics)]),
             [SortKey(("ChatSessionId",))],
         )
-        body = [
-            show.present(s if paths is None else null_unselected(s, paths), entity)
-            for s in sessions
-        ]
+        body = self._presented.present(sessions, show, collections)
+        if paths is not None:
+            body = [null_unselected(s, paths) for s in body]
         return self._answer(body, media_type, "ArrayOfChatSessionEntity")
+
+    @cached_property
+    def _presented(self) -> PresentedSessions:
+        return PresentedSessions(self.spec.schema("#/components/schemas/ChatSessionEntity"))
 
     async def describe_chat_sessions_for_user(self) -> Response:
         media_type = self.negotiate()
@@ -279,6 +289,16 @@ class SuperOffice(VendorAPI):
             "Message": text,
             "ErrorSource": source,
         }
+
+
+def _named(username: str) -> Predicate:
+    """The login with this user name, in any letter case (cached per name by the store)."""
+    folded = username.casefold()
+
+    def predicate(login: Mapping[str, Any]) -> bool:
+        return bool(login["username"].casefold() == folded)
+
+    return cacheable(predicate, "superoffice_username", folded)
 
 
 def _selected(entity: Mapping[str, Any], select: str | None) -> list[FieldPath] | None:

@@ -20,7 +20,7 @@ as ``ChatSessionEntity.WhenRequested``.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -54,6 +54,12 @@ class Presentation:
     offset: bool
     code: str | None = None
     texts: Mapping[str, str] | None = None
+
+    @property
+    def key(self) -> Hashable:
+        """Everything that decides a presented value: equal keys present every record alike."""
+        texts = None if self.texts is None else tuple(sorted(self.texts.items()))
+        return (self.date_pattern, self.zone.key, self.offset, self.code, texts)
 
     def present(self, value: Any, schema: Mapping[str, Any], path: FieldPath = ()) -> Any:
         """A presented copy of ``value`` (stored records are never changed)."""

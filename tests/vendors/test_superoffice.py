@@ -1,9 +1,11 @@
 """SuperOffice end to end: membership, four ways to log in, $select, JSON and XML, time zones,
-languages, the GET description, and every answer checked against the spec."""
+languages, the GET description, carriers embedded by id, what is kept between calls, and every
+answer checked against the spec."""
 
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 from xml.etree import ElementTree
@@ -14,6 +16,9 @@ import pytest
 from starlette.testclient import TestClient
 
 from mockserver import MockServer
+from mockserver.vendors import superoffice_sessions
+from mockserver.vendors.superoffice_locale import presentation
+from mockserver.vendors.superoffice_sessions import LINK_FIELDS, LINKS, PresentedSessions
 from tests.conftest import Conforms
 from tests.test_xml import from_xml
 
@@ -43,7 +48,15 @@ def expected_ids(server: MockServer, associate: int) -> list[int]:
 
 
 def stored(server: MockServer, ident: int) -> dict[str, Any]:
-    return next(s for s in store(server, "sessions") if s["ChatSessionId"] == ident)
+    """Session ``ident`` as the wire carries it: the records it links to embedded."""
+    collections = server.store.collections("superoffice")
+    record = collections["sessions"].get(ident)
+    assert record is not None
+    wire = {k: v for k, v in record.items() if k not in LINK_FIELDS}
+    for name, (field, target) in LINKS.items():
+        if field in record:
+            wire[name] = collections[target].get(record[field])
+    return wire
 
 
 def post(
@@ -72,7 +85,7 @@ def basic(user: str, password: str) -> str:
 
 
 def test_the_fixtures_have_what_the_tests_rely_on(server: MockServer) -> None:
-    records = store(server, "sessions")
+    records = [stored(server, s["ChatSessionId"]) for s in store(server, "sessions")]
     assert len(records) >= 200
     assert {s["Status"] for s in records} == {
         "Invalid", "PreChatForm", "Faq", "OfflineForm", "InQueue", "CustomerLast", "UserLast",
@@ -548,3 +561,115 @@ def test_what_web_api_itself_refuses_is_in_aspnet_shape(
     body = response.json()
     assert set(body) == {"Message", "MessageDetail"}
     assert words in body["Message"]
+
+
+# -- carriers by id, and what is kept between calls -------------------------------------------
+
+
+def test_the_answer_embeds_the_linked_records_of_the_store(
+    client: TestClient, server: MockServer, conforms: Conforms
+) -> None:
+    """In UTC and without a language an answer is the stored sessions with their carriers."""
+    got = sessions(client, conforms, headers={"SO-TimeZone": "UTC"})
+    assert got == [stored(server, s["ChatSessionId"]) for s in got]
+    assert all(link not in session for session in got for link in LINK_FIELDS)
+    assert all(s[link] is None for s in store(server, "sessions") for link in LINKS)
+
+
+def test_sessions_that_carry_their_carriers_are_served_as_they_are(
+    client: TestClient, server: MockServer, conforms: Conforms
+) -> None:
+    """A data set loaded the way the wire shows it, carriers inside, answers the same."""
+    before = post(client, conforms, headers={"SO-TimeZone": "US-NY"}).content
+    wire = [stored(server, s["ChatSessionId"]) for s in store(server, "sessions")]
+    response = client.post("/__admin/fixtures/superoffice", json={"sessions": wire})
+    assert response.status_code == 200, response.text
+    assert post(client, conforms, headers={"SO-TimeZone": "US-NY"}).content == before
+
+
+def _embed_the_user_too(record: dict[str, Any], server: MockServer) -> None:
+    record["User"] = server.store.collections("superoffice")["associates"].get(record["user_id"])
+
+
+@pytest.mark.parametrize(
+    ("change", "where"),
+    [
+        (lambda r, _: r.update(user_id=99999), "/0/user_id: no record of associates has id 99999"),
+        (lambda r, _: r.update(person_id="17"), "/0/person_id: no record of persons has id '17'"),
+        (_embed_the_user_too, "/0/User: User is given and user_id too; give one of them"),
+    ],
+)
+def test_a_link_to_nothing_is_refused_by_name(
+    client: TestClient,
+    server: MockServer,
+    change: Callable[[dict[str, Any], MockServer], None],
+    where: str,
+) -> None:
+    records = [dict(s) for s in store(server, "sessions") if "user_id" in s][:2]
+    change(records[0], server)
+    response = client.post("/__admin/fixtures/superoffice", json={"sessions": records})
+    assert response.status_code == 400
+    assert response.json()["message"] == f"superoffice/sessions: at {where}"
+
+
+def test_a_write_to_a_session_or_a_carrier_is_in_the_next_answer(
+    client: TestClient, server: MockServer, conforms: Conforms
+) -> None:
+    first = sessions(client, conforms)
+    collections = server.store.collections("superoffice")
+    ident = first[0]["ChatSessionId"]
+    record = collections["sessions"].get(ident)
+    assert record is not None
+    collections["sessions"].put({**record, "CustomerName": "Changed"})
+    agent = next(s["User"]["AssociateId"] for s in first if s["User"])
+    associate = collections["associates"].get(agent)
+    assert associate is not None
+    collections["associates"].put({**associate, "FullName": "Renamed"})
+
+    second = sessions(client, conforms)
+    assert second[0]["CustomerName"] == "Changed"
+    users = [s["User"] for s in second if s["User"] and s["User"]["AssociateId"] == agent]
+    assert users
+    assert all(u["FullName"] == "Renamed" for u in users)
+    client.post("/__admin/reset", params={"api": "superoffice"})
+    assert sessions(client, conforms) == first
+
+
+def test_each_presentation_is_kept_apart(client: TestClient, conforms: Conforms) -> None:
+    plain = sessions(client, conforms)
+    english = sessions(client, conforms, headers={"Accept-Language": "en"})
+    new_york = sessions(client, conforms, headers={"SO-TimeZone": "US-NY"})
+    offset = sessions(client, conforms, headers={"SO-TimeZone": "NO, includeTZOffset"})
+    assert len({str(answer) for answer in (plain, english, new_york, offset)}) == 4
+    assert sessions(client, conforms) == plain
+    assert sessions(client, conforms, headers={"Accept-Language": "en"}) == english
+    assert sessions(client, conforms, headers={"SO-TimeZone": "US-NY"}) == new_york
+
+
+def test_select_leaves_the_kept_sessions_whole(client: TestClient, conforms: Conforms) -> None:
+    full = sessions(client, conforms)
+    assert sessions(client, conforms, params={"$select": "ChatSessionId"}) != full
+    assert sessions(client, conforms) == full
+
+
+def test_kept_sessions_are_bounded_and_the_oldest_presentation_goes_first(
+    server: MockServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    api = server.apis["superoffice"]
+    entity = api.spec.schema("#/components/schemas/ChatSessionEntity")
+    collections = server.store.collections("superoffice")
+    records = store(server, "sessions")[:40]
+    kept = PresentedSessions(entity)
+
+    def present(zone: str) -> list[dict[str, Any]]:
+        return kept.present(
+            records, presentation({"so-timezone": zone}, collections, entity), collections
+        )
+
+    oslo = present("NO")
+    assert all(a is b for a, b in zip(present("NO"), oslo, strict=True))  # kept
+    monkeypatch.setattr(superoffice_sessions, "MAX_KEPT", 60)
+    present("UTC")  # 80 kept: Oslo, the least recently used, goes
+    again = present("NO")
+    assert again == oslo
+    assert all(a is not b for a, b in zip(again, oslo, strict=True))
