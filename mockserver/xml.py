@@ -25,7 +25,7 @@ import re
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
-__all__ = ["XSI", "encode_name", "to_xml"]
+__all__ = ["XSI", "Fragments", "encode_name", "to_xml"]
 
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 _DECLARATION = "<?xml version='1.0' encoding='utf-8'?>\n"
@@ -34,11 +34,46 @@ _REST = re.compile(r"[\w.\-]")
 _NO_SCHEMA: Mapping[str, Any] = {}
 
 
-def to_xml(value: Any, schema: Mapping[str, Any], name: str | None = None) -> bytes:
+class Fragments:
+    """The text of elements already written, for objects answered again as they are.
+
+    A vendor that hands the same shared, never-changed objects to every answer (SuperOffice's
+    presented sessions) need not have them written anew each time. Each text is kept with its
+    object and schema, so an id is never mistaken for a later object's; past ``limit`` texts,
+    all are dropped.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._kept: dict[tuple[int, int, str], tuple[object, object, str]] = {}
+
+    def get(self, value: object, schema: object, tag: str) -> str | None:
+        found = self._kept.get((id(value), id(schema), tag))
+        if found is None or found[0] is not value or found[1] is not schema:
+            return None
+        return found[2]
+
+    def keep(self, value: object, schema: object, tag: str, text: str) -> None:
+        if len(self._kept) >= self.limit:
+            self._kept.clear()
+        self._kept[id(value), id(schema), tag] = (value, schema, text)
+
+    def clear(self) -> None:
+        self._kept.clear()
+
+
+def to_xml(
+    value: Any,
+    schema: Mapping[str, Any],
+    name: str | None = None,
+    *,
+    fragments: Fragments | None = None,
+) -> bytes:
     """``value`` as a UTF-8 XML document whose root follows ``schema`` (refs resolved).
 
     The root element is ``schema.xml.name``, else ``name``; its ``xml.namespace`` becomes the
-    document's default namespace.
+    document's default namespace. With ``fragments``, objects written before are not written
+    again: the caller promises that none of them has changed since.
     """
     xml = schema.get("xml", {})
     root_name = xml.get("name") or name
@@ -48,7 +83,7 @@ def to_xml(value: Any, schema: Mapping[str, Any], name: str | None = None) -> by
     attributes = f' xmlns:i="{XSI}"'
     if namespace:
         attributes += f' xmlns="{_attribute(namespace)}"'
-    writer = _Writer()
+    writer = _Writer(fragments)
     writer.element(value, schema, root_name, _tags(root_name, attributes))
     # Characters UTF-8 cannot carry (lone surrogates) become character references, as before.
     return "".join(writer.out).encode("utf-8", "xmlcharrefreplace")
@@ -111,8 +146,9 @@ def _property(key: str, schema: Mapping[str, Any]) -> _Property:
 class _Writer:
     """One document's text, and what it worked out once about each object schema in it."""
 
-    def __init__(self) -> None:
+    def __init__(self, fragments: Fragments | None = None) -> None:
         self.out = [_DECLARATION]
+        self.fragments = fragments
         # id(schema) -> its properties and its additionalProperties schema; the schemas outlive
         # the writer, so their ids stay theirs.
         self._plans: dict[int, tuple[list[_Property], Mapping[str, Any]]] = {}
@@ -130,6 +166,10 @@ class _Writer:
         elif isinstance(value, float) and value.is_integer():
             text = str(int(value))
         elif isinstance(value, dict | Mapping | list):  # dict first: cheaper than the ABC
+            kept = self.fragments.get(value, schema, tags.open) if self.fragments else None
+            if kept is not None:
+                out.append(kept)
+                return
             start = len(out)
             out.append(tags.open)
             if isinstance(value, list):
@@ -142,6 +182,8 @@ class _Writer:
                 out[start] = tags.empty
             else:
                 out.append(tags.close)
+            if self.fragments is not None and not isinstance(value, list):
+                self.fragments.keep(value, schema, tags.open, "".join(out[start:]))
             return
         else:
             text = str(value)

@@ -9,7 +9,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from mockserver.xml import XSI, encode_name, to_xml
+from mockserver.xml import XSI, Fragments, encode_name, to_xml
 
 THING = {
     "type": "object",
@@ -179,3 +179,31 @@ def test_a_null_or_empty_root_keeps_its_namespaces(value: Any, end: str) -> None
     assert (
         to_xml(value, THING).decode().endswith(f'<Thing xmlns:i="{XSI}" xmlns="urn:example"{end}')
     )
+
+
+def test_kept_fragments_are_written_as_they_were_until_dropped() -> None:
+    things = [_thing(), _thing(Id=8)]
+    fragments = Fragments(limit=100)
+    document = to_xml(things, ARRAY, fragments=fragments)
+    assert document == to_xml(things, ARRAY)
+    things[0]["Name"] = "Changed"  # a caller breaking its promise shows that the text was kept
+    assert to_xml(things, ARRAY, fragments=fragments) == document
+    fragments.clear()
+    assert b"<Name>Changed</Name>" in to_xml(things, ARRAY, fragments=fragments)
+
+
+def test_a_fragment_is_kept_for_its_object_not_for_an_equal_one() -> None:
+    fragments = Fragments(limit=100)
+    first = _thing()
+    to_xml([first], ARRAY, fragments=fragments)
+    other = {**first, "Name": "Other"}
+    assert b"<Name>Other</Name>" in to_xml([other], ARRAY, fragments=fragments)
+
+
+def test_fragments_are_bounded() -> None:
+    fragments = Fragments(limit=3)  # a thing and its two nested objects fill it
+    things = [_thing(), _thing(Id=8)]
+    to_xml(things[:1], ARRAY, fragments=fragments)
+    things[0]["Name"] = "Changed"
+    to_xml(things[1:], ARRAY, fragments=fragments)  # keeping the second drops the first
+    assert b"<Name>Changed</Name>" in to_xml(things[:1], ARRAY, fragments=fragments)

@@ -33,7 +33,7 @@ from ..paths import FieldPath
 from ..projection import null_unselected
 from ..sorting import SortKey, sort_records
 from ..store import Collection
-from ..xml import to_xml
+from ..xml import Fragments, to_xml
 from .base import VendorAPI
 from .superoffice_locale import presentation
 from .superoffice_sessions import LINK_FIELDS, PresentedSessions, check_links
@@ -216,9 +216,10 @@ class SuperOffice(VendorAPI):
             [SortKey(("ChatSessionId",))],
         )
         body = self._presented.present(sessions, show, collections)
-        if paths is not None:
+        if paths is not None:  # new objects every call: nothing of them to keep
             body = [null_unselected(s, paths) for s in body]
-        return self._answer(body, media_type, "ArrayOfChatSessionEntity")
+            return self._answer(body, media_type, "ArrayOfChatSessionEntity")
+        return self._answer(body, media_type, "ArrayOfChatSessionEntity", kept=self._presented.xml)
 
     @cached_property
     def _presented(self) -> PresentedSessions:
@@ -238,11 +239,14 @@ class SuperOffice(VendorAPI):
         schema: str,
         status: int = 200,
         headers: Mapping[str, str] | None = None,
+        kept: Fragments | None = None,
     ) -> Response:
-        """``body`` as JSON (any JSON flavour, labelled as asked) or as XML named by ``schema``."""
+        """``body`` as JSON (any JSON flavour, labelled as asked) or as XML named by ``schema``,
+        reusing the XML ``kept`` of objects of it that were written before."""
         if is_json(media_type):
             return self.respond(body, status=status, media_type=media_type, headers=headers)
-        document = to_xml(body, self.spec.schema(f"#/components/schemas/{schema}"))
+        schema_of = self.spec.schema(f"#/components/schemas/{schema}")
+        document = to_xml(body, schema_of, fragments=kept)
         return self.respond(document, status=status, media_type=media_type, headers=headers)
 
     def render_error(self, error: HTTPError, request: Request) -> Response:

@@ -23,6 +23,7 @@ from typing import Any, Final
 from ..errors import FixtureError
 from ..projection import without
 from ..store import Collection
+from ..xml import Fragments
 from .superoffice_locale import Presentation
 
 __all__ = ["LINKS", "LINK_FIELDS", "MAX_KEPT", "PresentedSessions", "check_links"]
@@ -44,6 +45,9 @@ LINK_FIELDS: Final = tuple(field for field, _ in LINKS.values())
 # zone, offset, language) goes first, so that a client logging in as every associate in every
 # zone cannot make the cache a second copy of the data set.
 MAX_KEPT: Final = 10_000
+# XML texts of presented sessions and of their carriers and nested objects (a dozen or so a
+# session), kept as long as the presented sessions are: about 25 MB at most.
+MAX_XML_KEPT: Final = 20_000
 # What a presented session is made of: a change to any of these drops every presented session.
 _SOURCES: Final = ("sessions", *dict.fromkeys(target for _, target in LINKS.values()))
 
@@ -76,6 +80,8 @@ class PresentedSessions:
         self._entity = entity
         self._sources: list[tuple[Collection, int]] = []
         self._shown: dict[Hashable, _Shown] = {}
+        self.xml = Fragments(MAX_XML_KEPT)
+        """The XML of presented sessions: valid for as long as they are, dropped with them."""
 
     def present(
         self,
@@ -90,6 +96,7 @@ class PresentedSessions:
         sources = [(collections[name], collections[name].version) for name in _SOURCES]
         if not _same(sources, self._sources):
             self._sources, self._shown = sources, {}
+            self.xml.clear()
         key = show.key
         shown = self._shown.pop(key, None)
         if shown is None:

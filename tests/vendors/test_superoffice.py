@@ -19,6 +19,7 @@ from mockserver import MockServer
 from mockserver.vendors import superoffice_sessions
 from mockserver.vendors.superoffice_locale import presentation
 from mockserver.vendors.superoffice_sessions import LINK_FIELDS, LINKS, PresentedSessions
+from mockserver.xml import to_xml
 from tests.conftest import Conforms
 from tests.test_xml import from_xml
 
@@ -633,6 +634,31 @@ def test_a_write_to_a_session_or_a_carrier_is_in_the_next_answer(
     assert all(u["FullName"] == "Renamed" for u in users)
     client.post("/__admin/reset", params={"api": "superoffice"})
     assert sessions(client, conforms) == first
+
+
+@pytest.mark.parametrize("headers", [{}, {"Accept-Language": "en", "SO-TimeZone": "US-NY"}])
+def test_kept_xml_is_what_the_sessions_as_they_are_now_would_be_written_as(
+    client: TestClient, server: MockServer, conforms: Conforms, headers: dict[str, str]
+) -> None:
+    schema = server.apis["superoffice"].spec.schema("#/components/schemas/ArrayOfChatSessionEntity")
+    xml = {**headers, "Accept": "application/xml"}
+
+    def written_now() -> bytes:
+        return to_xml(sessions(client, conforms, headers=headers), schema)
+
+    first = post(client, conforms, headers=xml).content
+    assert first == written_now()
+    assert post(client, conforms, headers=xml).content == first  # from what was kept
+    collections = server.store.collections("superoffice")
+    agent = next(s["User"]["AssociateId"] for s in sessions(client, conforms) if s["User"])
+    associate = collections["associates"].get(agent)
+    assert associate is not None
+    collections["associates"].put({**associate, "FullName": "Renamed"})
+    renamed = post(client, conforms, headers=xml).content
+    assert b"Renamed" in renamed
+    assert renamed == written_now()
+    client.post("/__admin/reset", params={"api": "superoffice"})
+    assert post(client, conforms, headers=xml).content == first
 
 
 def test_each_presentation_is_kept_apart(client: TestClient, conforms: Conforms) -> None:
