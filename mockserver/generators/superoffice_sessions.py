@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Final
 
+from ..vendors.superoffice import SuperOffice
+from ..vendors.superoffice_sessions import LINKS
 from .superoffice_crm import Record, ascii_slug, full_name, person_name, rights, stamp
 from .superoffice_crm import field as fp
 from .superoffice_data import COUNTRIES, FIRST_MESSAGES, REPLIES
@@ -58,17 +60,8 @@ FIELDS: Final = {
     "Flags": fp("SuperOffice.Data.ChatSessionFlags", 4),
     "Rating": fp("System.Int32", 4),
 }
-# The carriers a session links to: wire property -> (the field naming it, the carrier's key).
-# The field names are the server's too (mockserver.vendors.superoffice_sessions.LINKS).
-LINKS: Final = {
-    "User": ("user_id", "AssociateId"),
-    "Person": ("person_id", "PersonId"),
-    "Contact": ("contact_id", "ContactId"),
-    "Project": ("project_id", "ProjectId"),
-    "Sale": ("sale_id", "SaleId"),
-    "Ticket": ("ticket_id", "TicketId"),
-    "TransferTo": ("transfer_to_id", "AssociateId"),
-}
+# The id property of each collection a session links to (vendors.superoffice_sessions.LINKS).
+_KEY_OF: Final = {fixture.name: fixture.key for fixture in SuperOffice.fixtures}
 MANDATORY: Final = {
     "CustomerName": fp(
         "System.String", 254, "Update, UIHintMandatory", "[SR_MANDATORY_FIELD_1285]"
@@ -179,7 +172,9 @@ def session(rng: random.Random, world: World, ident: int) -> Record:
 def _by_reference(record: Record) -> Record:
     """``record`` with its carriers named by id and their wire properties null."""
     ids = {
-        field: record[name][key] for name, (field, key) in LINKS.items() if record[name] is not None
+        field: record[name][_KEY_OF[target]]
+        for name, (field, target) in LINKS.items()
+        if record[name] is not None
     }
     return {**{k: None if k in LINKS else v for k, v in record.items()}, **ids}
 
