@@ -28,6 +28,7 @@ import starlette.convertors
 from connexion.context import _context, _operation, _receive, _scope
 from connexion.decorators import StarletteDecorator
 from connexion.frameworks import starlette as connexion_starlette
+from connexion.http_facts import METHODS
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from connexion.middleware.abstract import ROUTING_CONTEXT
 from connexion.middleware.main import API
@@ -171,9 +172,7 @@ class CompiledOperation:
             nullable=is_nullable(self.operation.body_definition(mime_type)),
             encoding=encoding,
             strict_validation=self.strict_validation,
-            uri_parser=self.operation.uri_parser_class(
-                self.operation.parameters, self.operation.body_definition()
-            ),
+            uri_parser=self.uri_parser,  # holds only the definitions: Connexion's makes it anew
         )
         return await validator.wrap_receive(receive, scope=scope)  # type: ignore[no-any-return]
 
@@ -188,7 +187,7 @@ def compile_api(api: API) -> list[CompiledOperation]:
     compiled = []
     for path, methods in specification.get("paths", {}).items():
         for method in methods:
-            if method not in _METHODS:
+            if method not in METHODS:  # ``parameters``, ``summary``… beside the operations
                 continue
             operation = specification.operation_cls.from_spec(
                 specification,
@@ -199,9 +198,6 @@ def compile_api(api: API) -> list[CompiledOperation]:
             )
             compiled.append(CompiledOperation(api, operation))
     return compiled
-
-
-_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
 
 
 class Dispatcher:

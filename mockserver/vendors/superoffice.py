@@ -216,10 +216,10 @@ class SuperOffice(VendorAPI):
             [SortKey(("ChatSessionId",))],
         )
         body = self._presented.present(sessions, show, collections)
+        kept: Fragments | None = self._presented.xml
         if paths is not None:  # new objects every call: nothing of them to keep
-            body = [null_unselected(s, paths) for s in body]
-            return self._answer(body, media_type, "ArrayOfChatSessionEntity")
-        return self._answer(body, media_type, "ArrayOfChatSessionEntity", kept=self._presented.xml)
+            body, kept = [null_unselected(s, paths) for s in body], None
+        return self._answer(body, media_type, "ArrayOfChatSessionEntity", kept=kept)
 
     @cached_property
     def _presented(self) -> PresentedSessions:
