@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import inflection
-import orjson
 from connexion import AsyncApp
 from connexion.resolver import Resolver
 from starlette.responses import Response
 
 from .auth import Clock, Principal, security_map
 from .config import Settings
+from .encoding import json_bytes
 from .errors import BadRequest, FixtureError, NotFound, Unauthorized
 from .faults import FaultRules
 from .fixtures import check_records
@@ -169,4 +169,4 @@ def mount_admin(app: AsyncApp, admin: AdminAPI, settings: Settings) -> None:
 
 
 def _json(body: Any, status: int = 200) -> Response:
-    return Response(orjson.dumps(body), status_code=status, media_type="application/json")
+    return Response(json_bytes(body), status_code=status, media_type="application/json")

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import quote
 
-import orjson
+from .encoding import json_bytes
 
 __all__ = ["FORMULA_TRIGGERS", "cell_text", "content_disposition", "csv_bytes", "zip_bytes"]
 
@@ -40,7 +40,7 @@ def cell_text(value: Any) -> str:
     if isinstance(value, (int, float)):
         return str(value)
     if isinstance(value, (list, dict)):
-        return orjson.dumps(value).decode()
+        return json_bytes(value).decode()
     text = str(value)
     return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
 

@@ -14,7 +14,6 @@ from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 import inflection
-import orjson
 from connexion.context import context, receive
 from connexion.context import scope as connexion_scope
 from starlette.requests import Request
@@ -24,6 +23,7 @@ from .. import prefer
 from ..auth import Principal, TokenIssuer, Verifier, security_map
 from ..config import Settings
 from ..dispatch import REQUEST_EXTENSION
+from ..encoding import json_bytes
 from ..errors import HTTPError
 from ..fixtures import Fixture
 from ..negotiation import is_json, negotiate
@@ -150,7 +150,7 @@ class VendorAPI:
         if isinstance(body, bytes):
             content = body
         elif is_json(media_type):
-            content = orjson.dumps(body)
+            content = json_bytes(body)
         else:
             raise ValueError(f"no renderer for {media_type}")
         return Response(content, status_code=status, media_type=media_type, headers=headers)

@@ -22,11 +22,11 @@ from datetime import datetime
 from typing import Any
 
 import jwt
-import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
 from ..auth import Principal, Verifier
+from ..encoding import json_bytes
 from ..errors import BadRequest, Forbidden, HTTPError, Problem, Unauthorized
 from ..export import content_disposition, csv_bytes, zip_bytes
 from ..filtering import Predicate, cacheable, contains_text, equals, filter_records, one_of
@@ -228,7 +228,7 @@ class Twin(VendorAPI):
                 select(r, [(c,) for c in columns]) if fields else r for r in page_records
             ]
         if zip_ or filename:
-            return self._download(orjson.dumps(body), "json", filename, zip_)
+            return self._download(json_bytes(body), "json", filename, zip_)
         return self.respond(body)
 
     def _scope(self, company_id: int | None, all_supervised: bool) -> list[int]:

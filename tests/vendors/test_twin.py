@@ -334,7 +334,17 @@ def test_a_user_sees_own_and_supervised_companies(
 
 @pytest.mark.parametrize(
     ("user", "company"),
-    [("demo", 5), ("demo", 9), ("demo", 12), ("demo", 99), ("solo", 1), ("solo", 3), ("solo", 5)],
+    [
+        ("demo", 5),
+        ("demo", 9),
+        ("demo", 12),
+        ("demo", 99),
+        # the spec bounds no company id, and one beyond 64 bits is echoed exactly, not a 500
+        ("demo", 2**64),
+        ("solo", 1),
+        ("solo", 3),
+        ("solo", 5),
+    ],
 )
 @pytest.mark.parametrize("widen", [False, True])
 def test_a_foreign_company_is_forbidden(
