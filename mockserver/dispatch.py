@@ -225,7 +225,12 @@ class Dispatcher:
             mounted = match_mount(path)
             if mounted is None:
                 continue
-            rest = "/" + mounted["path"]
+            # The child's path as Starlette's Mount hands it on: computed from the matched prefix,
+            # not the captured group, because they differ when the path ends in a newline ($
+            # matches before it; the route then sees the newline and does not match).
+            remaining = "/" + mounted["path"]
+            root_path = scope.get("root_path", "") + path[: -len(remaining)]
+            rest = get_route_path({"path": scope["path"], "root_path": root_path})
             found = [
                 (operation, params)
                 for operation in by_method.get(scope["method"], ())
