@@ -8,7 +8,7 @@ SDK_STAMP := tests/sdk/node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: serve test lint typecheck pytest clean
+.PHONY: serve test lint typecheck pytest fuzz clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,14 @@ typecheck: $(STAMP)
 
 pytest: $(STAMP) $(SDK_STAMP)
 	$(BIN)/pytest
+
+# `make fuzz`: the suite's properties with new random examples, a thousand each, where CI runs
+# a fixed set, then every API's contract against the mock with a fresh seed. Not part of
+# `make test`: it looks for what the fixed examples miss, so it may fail on code CI passed.
+# A failure prints the example and the @reproduce_failure blob to replay it.
+fuzz: $(STAMP) $(SDK_STAMP)
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -p no:cacheprovider
+	$(BIN)/mockserver contract all --max-examples 300
 
 clean:
 	rm -rf $(VENV) tests/sdk/node_modules .mypy_cache .ruff_cache .pytest_cache

@@ -1,8 +1,14 @@
 """Shared fixtures: one mock server for the session, its test client, a clock tests can move,
-a checker that every answer conforms to the vendor's spec, and a live server on loopback."""
+a checker that every answer conforms to the vendor's spec, and a live server on loopback.
+
+Hypothesis runs derandomized unless told otherwise, so CI gives the same verdict on the same
+code; ``make fuzz`` (``HYPOTHESIS_PROFILE=fuzz``) sends the same properties new random examples,
+many more of them, to look for what the fixed ones miss.
+"""
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import time
@@ -12,9 +18,14 @@ import httpx
 import pytest
 import schemathesis
 import uvicorn
+from hypothesis import settings as hypothesis_settings
 from starlette.testclient import TestClient
 
 from mockserver import MockServer, Settings
+
+hypothesis_settings.register_profile("ci", derandomize=True, database=None)
+hypothesis_settings.register_profile("fuzz", max_examples=1000, database=None, print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 class FakeClock:
