@@ -218,7 +218,7 @@ class SuperOffice(VendorAPI):
         body = self._presented.present(sessions, show, collections)
         kept: Fragments | None = self._presented.xml
         if paths is not None:  # new objects every call: nothing of them to keep
-            body, kept = [null_unselected(s, paths) for s in body], None
+            body, kept = null_unselected(body, paths), None
         return self._answer(body, media_type, "ArrayOfChatSessionEntity", kept=kept)
 
     @cached_property

@@ -17,7 +17,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -260,7 +260,8 @@ class Twin(VendorAPI):
             )
         ]
         delimiter, bom = CSV_DIALECTS[fmt]
-        rows = ([_cell(record, column) for column in header] for record in records)
+        cells = [_cell_getter(column) for column in header]
+        rows = ([cell(record) for cell in cells] for record in records)
         return csv_bytes(header, rows, delimiter=delimiter, bom=bom)
 
     def _download(self, content: bytes, ext: str, filename: str | None, zipped: bool) -> Response:
@@ -358,9 +359,11 @@ def _only_client_messages(record: Mapping[str, Any]) -> bool:
 cacheable(_only_client_messages, "twin.only_client_messages")
 
 
-def _cell(record: Mapping[str, Any], column: str) -> Any:
+def _cell_getter(column: str) -> Callable[[Mapping[str, Any]], Any]:
+    """How to read one CSV column from a session, decided once per export, not once per cell."""
     if column.startswith("lastMessage."):
-        return (record.get("lastMessage") or {}).get(column.partition(".")[2])
+        name = column.partition(".")[2]
+        return lambda record: (record.get("lastMessage") or {}).get(name)
     if column == "tags":
-        return ", ".join(record.get("tags") or [])
-    return record.get(column)
+        return lambda record: ", ".join(record.get("tags") or [])
+    return lambda record: record.get(column)
