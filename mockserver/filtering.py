@@ -134,12 +134,19 @@ def filter_records(
     criteria = [getattr(p, "criterion", None) for p in predicates]
     if view is None or None in criteria:
         return [r for r in records if all(p(r) for p in predicates)]
+    passed_before = view.passes
+
+    def passes(record: Mapping[str, Any]) -> bool:
+        return passed_before(record) and all(p(record) for p in predicates)
+
     return cast(
         list[Mapping[str, Any]],
         view.derive(
             view.criteria.union(criteria),
             view.order,
             lambda: [r for r in view if all(p(r) for p in predicates)],
+            passes=passes,
+            rank=view.rank,
         ),
     )
 

@@ -37,10 +37,22 @@ def sort_records(
     """A new list sorted by ``keys`` in order of precedence; ties keep their stored order."""
     view = view_of(records)
     if view is not None:
+        ranked_before = view.rank
+        values = [_rank_value(key) for key in keys]
+
+        def rank(record: Mapping[str, Any]) -> tuple[Any, ...]:
+            return (*(value(record) for value in values), *ranked_before(record))
+
         # Stable sorting of a list already in ``view.order`` orders by keys, then by that order.
         return cast(
             list[Mapping[str, Any]],
-            view.derive(view.criteria, (*keys, *view.order), lambda: _sorted(view, keys)),
+            view.derive(
+                view.criteria,
+                (*keys, *view.order),
+                lambda: _sorted(view, keys),
+                passes=view.passes,
+                rank=rank,
+            ),
         )
     return _sorted(records, keys)
 
@@ -55,6 +67,31 @@ def _sorted(records: Iterable[Mapping[str, Any]], keys: Sequence[SortKey]) -> li
 
 def _sort_value(path: FieldPath, null_rank: int) -> Callable[[Mapping[str, Any]], tuple[int, Any]]:
     return lambda record: _sortable(get_path(record, path), null_rank)
+
+
+def _rank_value(key: SortKey) -> Callable[[Mapping[str, Any]], Any]:
+    """What ``key`` sorts a record by, as one value that compares in the key's direction."""
+    value = _sort_value(key.path, -1 if key.nulls_first else 1)
+    if key.descending:
+        return lambda record: _Descending(value(record))
+    return value
+
+
+class _Descending:
+    """A value that sorts the other way round; equal ones stay equal, so ties stay stable."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Descending) and bool(self.value == other.value)
+
+    def __lt__(self, other: _Descending) -> bool:
+        return bool(other.value < self.value)
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 def _sortable(value: Any, null_rank: int) -> tuple[int, Any]:

@@ -9,16 +9,20 @@ other client reads.
 
 Because records never change in place, anything computed from a collection (an order, the
 records matching some criteria) stays true until the next write. :class:`View` carries that
-provenance and :meth:`Collection.derived` caches such results per version, which is what keeps a
-filtered, sorted, paged list call cheap on 100k records: the sort and the scan run once per
-change, not once per request.
+provenance and :meth:`Collection.derived` caches such results, which is what keeps a filtered,
+sorted, paged list call cheap on 100k records: the scan and the sort run once, not once per
+request. A write then moves the one record it changed in each cached result (a binary search
+and an insertion) instead of dropping them, so the list call after a create costs what the
+ones before it did, rather than a new scan and sort of the whole collection.
 """
 
 from __future__ import annotations
 
+import bisect
 import copy
 import threading
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Self, SupportsIndex
 
 __all__ = ["Collection", "Record", "Store", "View", "view_of"]
@@ -29,19 +33,31 @@ Record = dict[str, Any]
 # bounded because criteria carry client-chosen values (search text, dates).
 MAX_DERIVED = 32
 
+Test = Callable[[Mapping[str, Any]], bool]
+Rank = Callable[[Mapping[str, Any]], tuple[Any, ...]]
+
+
+def _every(record: Mapping[str, Any]) -> bool:
+    return True
+
+
+def _unranked(record: Mapping[str, Any]) -> tuple[Any, ...]:
+    return ()
+
 
 class View(list[Record]):
     """A list of a collection's records that remembers how it was derived from them.
 
     ``criteria`` are the cache keys of the predicates every record passed and ``order`` the sort
     keys (most significant first) the list is in; both empty for the collection itself, in
-    insertion order. Filtering and sorting a view that is still :meth:`current` can then be
-    answered from the collection's cache instead of recomputed. Any mutation detaches the view
-    (it becomes a plain list to those functions), so a caller editing its copy gets correct
-    results, just not cached ones.
+    insertion order. ``passes`` and ``rank`` say the same as functions of one record, so that a
+    write can place its record in the cached list. Filtering and sorting a view that is still
+    :meth:`current` can then be answered from the collection's cache instead of recomputed. Any
+    mutation detaches the view (it becomes a plain list to those functions), so a caller editing
+    its copy gets correct results, just not cached ones.
     """
 
-    __slots__ = ("collection", "criteria", "order", "version")
+    __slots__ = ("collection", "criteria", "order", "passes", "rank", "version")
 
     def __init__(
         self,
@@ -50,12 +66,16 @@ class View(list[Record]):
         version: int,
         criteria: frozenset[Hashable] = frozenset(),
         order: tuple[Hashable, ...] = (),
+        passes: Test = _every,
+        rank: Rank = _unranked,
     ) -> None:
         super().__init__(records)
         self.collection: Collection | None = collection
         self.version = version
         self.criteria = criteria
         self.order = order
+        self.passes = passes
+        self.rank = rank
 
     def current(self) -> bool:
         """Still exactly what its criteria and order select from the collection as it is now."""
@@ -66,19 +86,22 @@ class View(list[Record]):
         criteria: frozenset[Hashable],
         order: tuple[Hashable, ...],
         build: Callable[[], list[Record]],
+        *,
+        passes: Test,
+        rank: Rank,
     ) -> View:
         """A new view of the same collection, ``build`` run only when no cached answer exists.
 
         ``criteria`` and ``order`` must determine the result completely: the records passing
-        every criterion, stably sorted by ``order`` from insertion order. The caller gets its
-        own copy of the cached list.
+        every criterion, stably sorted by ``order`` from insertion order. ``passes`` must hold
+        for exactly those records, and ``rank`` order them as ``order`` does (ties left to
+        insertion order). The caller gets its own copy of the cached list.
         """
         collection = self.collection
         if collection is None:
             raise ValueError("a detached view has no collection to derive from")
-        return View(
-            collection.derived((criteria, order), build), collection, self.version, criteria, order
-        )
+        records = collection.derived((criteria, order), build, passes=passes, rank=rank)
+        return View(records, collection, self.version, criteria, order, passes, rank)
 
     def _detach(self) -> None:
         self.collection = None
@@ -147,7 +170,10 @@ class Collection:
         self._lock = threading.Lock()
         self._records: dict[Any, Record] = {r[key]: r for r in records}
         self._snapshot: View | None = None
-        self._derived: dict[Hashable, list[Record]] = {}
+        self._derived: dict[Hashable, _Derived] = {}
+        # Each key's insertion number, the tie-break of every cached order; made on the first
+        # write that has cached results to keep, so loading 100k records does not pay for it.
+        self._positions: dict[Any, int] | None = None
         self.version = 0
 
     def __len__(self) -> int:
@@ -166,8 +192,19 @@ class Collection:
             snapshot = self._snapshot = View(self._records.values(), self, self.version)
         return snapshot
 
-    def derived(self, key: Hashable, build: Callable[[], list[Record]]) -> list[Record]:
-        """What ``build`` computes from the current records, cached under ``key`` until a write.
+    def derived(
+        self,
+        key: Hashable,
+        build: Callable[[], list[Record]],
+        *,
+        passes: Test | None = None,
+        rank: Rank | None = None,
+    ) -> list[Record]:
+        """What ``build`` computes from the current records, cached under ``key``.
+
+        Without ``passes`` and ``rank`` the result is dropped at the next write. With them it
+        is kept up to date instead: the result must then be the records for which ``passes``
+        holds, sorted by ``rank`` and, among equal ranks, by insertion order.
 
         The result is shared: callers must not mutate it. A write while ``build`` runs leaves its
         result uncached, so a stale answer is never kept.
@@ -176,12 +213,12 @@ class Collection:
         found = cache.pop(key, None)
         if found is not None:
             cache[key] = found  # most recently used last: eviction takes the oldest first
-            return found
+            return found.records
         version = self.version
         result = build()
         with self._lock:
             if self.version == version:
-                self._derived[key] = result
+                self._derived[key] = _Derived(result, passes, rank)
                 while len(self._derived) > MAX_DERIVED:
                     del self._derived[next(iter(self._derived))]
         return result
@@ -192,8 +229,9 @@ class Collection:
     def put(self, record: Record) -> Record:
         """Insert or replace the record with this record's key."""
         with self._lock:
+            old = self._records.get(record[self.key])
             self._records[record[self.key]] = record
-            self._changed()
+            self._changed(old, record)
         return record
 
     def update(self, key: Any, change: Callable[[Record], Record]) -> Record:
@@ -207,13 +245,61 @@ class Collection:
             current = self._records[key]
             updated = change(copy.deepcopy(current))
             self._records[key] = updated
-            self._changed()
+            self._changed(current, updated)
         return updated
 
-    def _changed(self) -> None:
+    def _changed(self, old: Record | None, new: Record) -> None:
+        """After a write (under the lock): keep what can be kept of the cached results."""
         self._snapshot = None
-        self._derived = {}
         self.version += 1
+        positions = self._positions
+        if positions is not None and old is None:
+            positions[new[self.key]] = len(positions)
+        if not self._derived:
+            return
+        if positions is None:
+            positions = self._positions = {k: i for i, k in enumerate(self._records)}
+        kept = {}
+        # A copy of the items: readers reorder the cache without the lock (see derived).
+        for cache_key, derived in list(self._derived.items()):
+            moved = derived.moved(old, new, lambda record: positions[record[self.key]])
+            if moved is not None:
+                kept[cache_key] = moved
+        self._derived = kept
+
+
+@dataclass(frozen=True, slots=True)
+class _Derived:
+    """A cached result, and what keeps it up to date across writes (None: dropped instead)."""
+
+    records: list[Record]
+    passes: Test | None
+    rank: Rank | None
+
+    def moved(
+        self, old: Record | None, new: Record, position: Callable[[Record], int]
+    ) -> _Derived | None:
+        """This result once ``old`` (None: nothing) has been replaced by ``new``; None when it
+        cannot be kept and must be rebuilt by its next reader."""
+        passes, rank = self.passes, self.rank
+        if passes is None or rank is None:
+            return None
+
+        def place(record: Record) -> tuple[Any, ...]:
+            return (*rank(record), position(record))
+
+        records = list(self.records)  # readers may still hold the old list
+        try:
+            if old is not None and passes(old):
+                at = bisect.bisect_left(records, place(old), key=place)
+                if records[at] is not old:
+                    return None
+                del records[at]
+            if passes(new):
+                records.insert(bisect.bisect_left(records, place(new), key=place), new)
+        except (TypeError, IndexError):  # values the order cannot compare: rebuilt on use
+            return None
+        return _Derived(records, passes, rank)
 
 
 class Store:

@@ -67,9 +67,15 @@ _STEPS = st.lists(
             st.booleans(),
             st.booleans(),
         ),
-        st.just(("write", [])),
+        # a new record (a key past the last) or a changed one, through put or update
+        st.builds(
+            lambda key, values, via_update: ("write", [key, values, via_update]),
+            st.integers(0, 14),
+            st.fixed_dictionaries(_VALUES),
+            st.booleans(),
+        ),
     ),
-    max_size=6,
+    max_size=8,
 )
 
 
@@ -81,9 +87,10 @@ def test_cached_filter_and_sort_chains_answer_exactly_as_plain_lists_do(
     records: list[dict],
     steps: list[tuple[str, list]],  # type: ignore[type-arg]
 ) -> None:
+    """Answers come from the cache, kept up to date across writes, and equal fresh ones."""
     rows = [{"id": i, **r} for i, r in enumerate(records)]
     collection = Collection("c", "id", rows)
-    for _ in range(2):  # the second round is answered from the cache
+    for _ in range(3):  # later rounds are answered from what earlier ones cached
         cached: object = collection
         plain: list = list(collection.all())  # type: ignore[type-arg]
         for kind, args in steps:
@@ -92,6 +99,10 @@ def test_cached_filter_and_sort_chains_answer_exactly_as_plain_lists_do(
             elif kind == "sort":
                 cached, plain = sort_records(cached, args), sort_records(plain, args)  # type: ignore[arg-type]
             else:
-                collection.put({"id": len(collection), "x": 1, "y": "a"})
+                key, values, via_update = args
+                if key < len(collection) and via_update:
+                    collection.update(key, lambda record, v=values: {**record, **v})
+                else:
+                    collection.put({"id": min(key, len(collection)), **values})
                 cached, plain = collection, list(collection.all())
-        assert ids(cached) == ids(plain)  # type: ignore[arg-type]
+            assert ids(cached) == ids(plain)  # type: ignore[arg-type]

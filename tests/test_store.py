@@ -87,6 +87,71 @@ def test_derived_results_are_cached_until_the_next_write() -> None:
     assert builds == [0, 1]
 
 
+def test_a_result_that_says_how_it_was_selected_is_kept_up_to_date_across_writes() -> None:
+    collection = Collection("c", "id", [{"id": i, "n": n} for i, n in enumerate([5, 1, 3])])
+    builds: list[int] = []
+
+    def build() -> list[dict]:  # type: ignore[type-arg]
+        builds.append(collection.version)
+        return sorted((r for r in collection.all() if r["n"] > 1), key=lambda r: -r["n"])
+
+    def derived() -> list[dict]:  # type: ignore[type-arg]
+        return collection.derived(
+            "big", build, passes=lambda r: r["n"] > 1, rank=lambda r: (-r["n"],)
+        )
+
+    held = derived()
+    assert [r["id"] for r in held] == [0, 2]
+    collection.put({"id": 3, "n": 4})  # new, placed by rank
+    collection.update(0, lambda r: {**r, "n": 3})  # changed: moves, ties keep insertion order
+    collection.put({"id": 2, "n": 0})  # changed: no longer passes
+    collection.put({"id": 4, "n": 3})
+    assert [r["id"] for r in derived()] == [3, 0, 4]
+    assert builds == [0]
+    assert [r["id"] for r in held] == [0, 2]  # what a reader already holds does not change
+
+
+def test_records_added_while_nothing_is_cached_are_placed_by_insertion_later() -> None:
+    collection = Collection("c", "id", [{"id": 1, "n": 1}])
+
+    def derived() -> list[int]:
+        records = collection.derived(
+            "n",
+            lambda: sorted(collection.all(), key=lambda r: r["n"]),
+            passes=lambda r: True,
+            rank=lambda r: (r["n"],),
+        )
+        return [r["id"] for r in records]
+
+    derived()
+    collection.put({"id": 2, "n": 2})  # the first write with something cached
+    for key in range(MAX_DERIVED):  # push it out with results that writes do not keep
+        collection.derived(key, list)
+    collection.put({"id": 3, "n": 1})  # nothing cached now
+    collection.put({"id": 4, "n": 1})
+    derived()
+    collection.put({"id": 5, "n": 1})
+    collection.update(3, lambda r: {**r, "n": 0})
+    assert derived() == [3, 1, 4, 5, 2]
+
+
+def test_a_kept_result_the_order_cannot_place_a_record_in_is_rebuilt() -> None:
+    collection = Collection("c", "id", [{"id": 1, "n": 1}])
+    builds: list[int] = []
+
+    def derived() -> list[dict]:  # type: ignore[type-arg]
+        def build() -> list[dict]:  # type: ignore[type-arg]
+            builds.append(collection.version)
+            return list(collection.all())
+
+        return collection.derived("all", build, passes=lambda r: True, rank=lambda r: (r["n"],))
+
+    derived()
+    collection.put({"id": 2, "n": "text"})  # str against int: no place in that order
+    assert [r["id"] for r in derived()] == [1, 2]
+    assert builds == [0, 1]
+
+
 def test_a_result_built_across_a_write_is_not_kept() -> None:
     collection = Collection("c", "id", [{"id": 1}])
 
