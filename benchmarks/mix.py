@@ -99,3 +99,8 @@ def mix_for(api: str, mock: httpx.Client) -> list[Call]:
 def list_call(calls: list[Call]) -> Call:
     """The realistic list call of an API's mix: what the scale runs measure."""
     return next(c for c in calls if c.name == "list")
+
+
+def create_call(calls: list[Call]) -> Call | None:
+    """The mix's create, if the API has one: the scale runs time the list call after it."""
+    return next((c for c in calls if c.name == "create"), None)
