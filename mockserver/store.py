@@ -206,8 +206,9 @@ class Collection:
         is kept up to date instead: the result must then be the records for which ``passes``
         holds, sorted by ``rank`` and, among equal ranks, by insertion order.
 
-        The result is shared: callers must not mutate it. A write while ``build`` runs leaves its
-        result uncached, so a stale answer is never kept.
+        The result is shared, and a write may change it in place: callers must not mutate it,
+        and copy what they keep. A write while ``build`` runs leaves its result uncached, so a
+        stale answer is never kept.
         """
         cache = self._derived
         found = cache.pop(key, None)
@@ -259,13 +260,13 @@ class Collection:
             return
         if positions is None:
             positions = self._positions = {k: i for i, k in enumerate(self._records)}
-        kept = {}
+
+        def position(record: Record) -> int:
+            return positions[record[self.key]]
+
         # A copy of the items: readers reorder the cache without the lock (see derived).
-        for cache_key, derived in list(self._derived.items()):
-            moved = derived.moved(old, new, lambda record: positions[record[self.key]])
-            if moved is not None:
-                kept[cache_key] = moved
-        self._derived = kept
+        cached = list(self._derived.items())
+        self._derived = {key: found for key, found in cached if found.move(old, new, position)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,30 +277,41 @@ class _Derived:
     passes: Test | None
     rank: Rank | None
 
-    def moved(
-        self, old: Record | None, new: Record, position: Callable[[Record], int]
-    ) -> _Derived | None:
-        """This result once ``old`` (None: nothing) has been replaced by ``new``; None when it
-        cannot be kept and must be rebuilt by its next reader."""
+    def move(self, old: Record | None, new: Record, position: Callable[[Record], int]) -> bool:
+        """Replace ``old`` (None: nothing) by ``new`` in this result, in place; False when it
+        cannot be kept and must be dropped, to be rebuilt by its next reader."""
         passes, rank = self.passes, self.rank
         if passes is None or rank is None:
-            return None
+            return False
 
         def place(record: Record) -> tuple[Any, ...]:
             return (*rank(record), position(record))
 
-        records = list(self.records)  # readers may still hold the old list
+        records = self.records
         try:
             if old is not None and passes(old):
                 at = bisect.bisect_left(records, place(old), key=place)
                 if records[at] is not old:
-                    return None
+                    return False
                 del records[at]
             if passes(new):
-                records.insert(bisect.bisect_left(records, place(new), key=place), new)
+                _insert(records, new, place)
         except (TypeError, IndexError):  # values the order cannot compare: rebuilt on use
-            return None
-        return _Derived(records, passes, rank)
+            return False
+        return True
+
+
+def _insert(records: list[Record], record: Record, place: Callable[[Record], Any]) -> None:
+    """``record`` into ``records``, sorted by ``place``."""
+    at = place(record)
+    # A created record usually belongs at one end (newest first, or last in insertion order):
+    # one comparison instead of a binary search's dozen on a large result.
+    if not records or place(records[-1]) < at:
+        records.append(record)
+    elif at < place(records[0]):
+        records.insert(0, record)
+    else:
+        records.insert(bisect.bisect_left(records, at, key=place), record)
 
 
 class Store:
