@@ -35,16 +35,17 @@ def cell_text(value: Any) -> str:
     """
     # Text first, by exact type: it is most cells, and an export writes thousands per call.
     if type(value) is str:
-        return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
-    if value is None:
+        text = value
+    elif value is None:
         return ""
-    if isinstance(value, bool):
+    elif isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, (int, float)):
+    elif isinstance(value, (int, float)):
         return str(value)
-    if isinstance(value, (list, dict)):
+    elif isinstance(value, (list, dict)):
         return json_bytes(value).decode()
-    text = str(value)
+    else:
+        text = str(value)
     return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
 
 

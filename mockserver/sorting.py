@@ -61,17 +61,19 @@ def _sorted(records: Iterable[Mapping[str, Any]], keys: Sequence[SortKey]) -> li
     result = list(records)
     # Sorting by the least significant key first relies on list.sort being stable.
     for key in reversed(keys):
-        result.sort(key=_sort_value(key.path, -1 if key.nulls_first else 1), reverse=key.descending)
+        result.sort(key=_sort_value(key), reverse=key.descending)
     return result
 
 
-def _sort_value(path: FieldPath, null_rank: int) -> Callable[[Mapping[str, Any]], tuple[int, Any]]:
+def _sort_value(key: SortKey) -> Callable[[Mapping[str, Any]], tuple[int, Any]]:
+    """What ``key`` sorts a record by, ascending."""
+    path, null_rank = key.path, -1 if key.nulls_first else 1
     return lambda record: _sortable(get_path(record, path), null_rank)
 
 
 def _rank_value(key: SortKey) -> Callable[[Mapping[str, Any]], Any]:
     """What ``key`` sorts a record by, as one value that compares in the key's direction."""
-    value = _sort_value(key.path, -1 if key.nulls_first else 1)
+    value = _sort_value(key)
     if key.descending:
         return lambda record: _Descending(value(record))
     return value

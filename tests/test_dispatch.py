@@ -7,7 +7,6 @@ Schemathesis from each spec (valid and invalid, with and without real credential
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -21,6 +20,7 @@ from starlette.testclient import TestClient
 
 from mockserver import MockServer, Settings
 from mockserver import app as app_module
+from mockserver.contract.auth import basic_authorization
 from mockserver.dispatch import Dispatcher
 from mockserver.vendors import VENDORS
 
@@ -38,10 +38,6 @@ def connexion_only(clock: FakeClock) -> Iterator[tuple[MockServer, TestClient]]:
     assert server.operations == []
     with server.app.test_client() as client:
         yield server, client
-
-
-def _basic(user: str, password: str) -> str:
-    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
 
 
 def _chatkitty_token(client: TestClient) -> str:
@@ -62,7 +58,7 @@ CREDENTIALS: dict[str, Callable[[TestClient], str]] = {
     "chatkitty": _chatkitty_token,
     "twin": _twin_token,
     "hapihub": lambda client: "Bearer demo-doctor-token",
-    "superoffice": lambda client: _basic("demo", "demo-password"),
+    "superoffice": lambda client: basic_authorization("demo", "demo-password"),
 }
 
 
