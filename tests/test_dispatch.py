@@ -7,7 +7,7 @@ Schemathesis from each spec (valid and invalid, with and without real credential
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -15,12 +15,14 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from schemathesis import GenerationMode
+from schemathesis import AuthContext, GenerationMode
 from starlette.testclient import TestClient
 
 from mockserver import MockServer, Settings
 from mockserver import app as app_module
-from mockserver.contract.auth import basic_authorization
+from mockserver.contract import Contract
+from mockserver.contract.runner import load_schema
+from mockserver.contract.vendors import contracts
 from mockserver.dispatch import Dispatcher
 from mockserver.vendors import VENDORS
 
@@ -40,26 +42,19 @@ def connexion_only(clock: FakeClock) -> Iterator[tuple[MockServer, TestClient]]:
         yield server, client
 
 
-def _chatkitty_token(client: TestClient) -> str:
-    answer = client.post(
-        "/chatkitty/oauth/token",
-        auth=("demo-client", "demo-secret"),
-        data={"grant_type": "client_credentials"},
+def _demo_authorization(server: MockServer, api: str) -> str:
+    """What a contract run sends by default (the demo user's credential, fetched as the vendor's
+    SDK does) on the operations that take the spec's own security."""
+    schema = load_schema(api, Contract(apis=(api,)), server.app)
+    operation = next(
+        op
+        for op in (result.ok() for result in schema.get_all_operations())
+        if "security" not in op.definition.raw
     )
-    return "Bearer " + answer.json()["access_token"]
-
-
-def _twin_token(client: TestClient) -> str:
-    login = {"email": "demo@twin.example", "password": "demo-password"}
-    return "Bearer " + client.post("/twin/api/v1/auth/login", json=login).json()["token"]
-
-
-CREDENTIALS: dict[str, Callable[[TestClient], str]] = {
-    "chatkitty": _chatkitty_token,
-    "twin": _twin_token,
-    "hapihub": lambda client: "Bearer demo-doctor-token",
-    "superoffice": lambda client: basic_authorization("demo", "demo-password"),
-}
+    credentials = contracts()[api].credentials.from_options({})
+    header = credentials.get(operation.Case(), AuthContext(operation=operation, app=server.app))
+    assert header is not None
+    return header
 
 
 def _operations(server: MockServer, api: str) -> list[tuple[str, str]]:
@@ -134,7 +129,7 @@ def test_dispatched_answers_equal_connexion_answers(
     mode: GenerationMode,
 ) -> None:
     other_server, other = connexion_only
-    credentials = CREDENTIALS[api](client)
+    credentials = _demo_authorization(server, api)
     schema = schemathesis.openapi.from_path(f"openapi/{api}.yaml")
     strategy = st.one_of(
         *(op.ok().as_strategy(generation_mode=mode) for op in schema.get_all_operations())

@@ -2,7 +2,8 @@
 
 Options Schemathesis' own ``st run`` has (``-H``, ``--max-examples``, ``--seed``, ``--checks``,
 ``--report`` …) are its option definitions, reused, so they parse, validate and read the same.
-The credential options are the union of what the registered vendors' :mod:`.auth` pieces read.
+The credential options are the union of what the vendors' credentials read (each vendor
+package's ``contract``), each helped with the names of the vendors that read it.
 """
 
 from __future__ import annotations
@@ -30,21 +31,34 @@ from ..app import MockServer
 from ..config import Settings
 from ..errors import StartupError
 from ..vendors import VENDORS
-from .auth import CREDENTIALS, OPTIONS
+from .auth import CredentialOption
 from .runner import Contract, run_api
+from .vendors import contracts
 
 __all__ = ["contract"]
 
-_REGISTERED = [vendor.name for vendor in VENDORS if vendor.name in CREDENTIALS]
-_CREDENTIAL_OPTIONS = [
-    name for name in OPTIONS if any(name in CREDENTIALS[api].options for api in _REGISTERED)
-]
+_REGISTERED = [vendor.name for vendor in VENDORS]
+_TITLES = {vendor.name: vendor.title for vendor in VENDORS}
+
+
+def _credential_readers() -> dict[str, tuple[CredentialOption, list[str]]]:
+    """Credential option name -> the option and the vendors that read it, in registry order."""
+    found: dict[str, tuple[CredentialOption, list[str]]] = {}
+    for api, part in contracts().items():
+        for option in part.credentials.options:
+            found.setdefault(option.name, (option, []))[1].append(api)
+    return found
+
+
+_OPTIONS = _credential_readers()
 
 
 def _credential_options(command: Any) -> Any:
-    for name in reversed(_CREDENTIAL_OPTIONS):
-        option = OPTIONS[name]
-        command = click.option(option.flag, name, metavar=option.metavar, help=option.help)(command)
+    for name, (option, apis) in reversed(_OPTIONS.items()):
+        readers = ", ".join(_TITLES[api] for api in apis)
+        command = click.option(
+            option.flag, name, metavar=option.metavar, help=f"{readers}: {option.help}"
+        )(command)
     return command
 
 
@@ -98,12 +112,12 @@ def contract(
     apis = tuple(_REGISTERED) if api == "all" else (api,)
     given = {name: value for name, value in credentials.items() if value is not None}
     for name in given:
-        if not any(name in CREDENTIALS[a].options for a in apis):
-            readers = ", ".join(a for a in _REGISTERED if name in CREDENTIALS[a].options)
-            raise click.UsageError(f"{OPTIONS[name].flag} is for {readers}, not {api}")
+        option, readers = _OPTIONS[name]
+        if not any(a in readers for a in apis):
+            raise click.UsageError(f"{option.flag} is for {', '.join(readers)}, not {api}")
     for name in apis:
         try:
-            CREDENTIALS[name].from_options(given)
+            contracts()[name].credentials.from_options(given)
         except ValueError as exc:
             raise click.UsageError(f"{name}: {exc}") from None
     run = Contract(

@@ -4,7 +4,7 @@ Everything a contract run does is Schemathesis': its phases (examples, coverage,
 stateful via the specs' OpenAPI links), its checks, its reports (JUnit XML, HAR, VCR …), its
 progress output and its exit codes. This module only decides *what* it runs on: the vendor's
 spec from ``openapi/``, the target (the mock's ASGI app in-process, or a server over HTTP), the
-vendor's way to authenticate (:mod:`.auth`) and the vendor's own checks (:mod:`.checks`).
+vendor's way to authenticate, hooks and own checks (its package's ``contract``: :mod:`.vendors`).
 
 The run is configured in Schemathesis' own configuration vocabulary (what ``schemathesis.toml``
 holds), so every option means exactly what Schemathesis' documentation says.
@@ -37,9 +37,7 @@ from schemathesis.python.asgi import HOST
 
 from ..config import Settings
 from ..specs import load_spec
-from .auth import CREDENTIALS
-from .checks import VENDOR_CHECKS
-from .hooks import VENDOR_HOOKS
+from .vendors import contracts
 
 __all__ = ["PHASES", "Contract", "Outcome", "load_schema", "run_api"]
 
@@ -56,7 +54,7 @@ class Contract:
     base_url: str | None = None
     """Root of the API over HTTP; with several APIs, the mock's root (each under ``/<api>``)."""
     credentials: Mapping[str, str] = field(default_factory=dict)
-    """Credential option name (see :data:`.auth.OPTIONS`) -> value; missing ones are the demo's."""
+    """Credential option name (:class:`.auth.CredentialOption`) -> value; missing: the demo's."""
     headers: Mapping[str, str] = field(default_factory=dict)
     max_examples: int | None = None
     seed: int | None = None
@@ -136,11 +134,12 @@ def load_schema(api: str, contract: Contract, app: Any = None) -> Any:
     schema = schemathesis.openapi.from_dict(_as_probed(document), config=config)
     schema.location = spec.as_uri()
     schema.app = app
-    for name, hook in VENDOR_HOOKS.get(api, []):
+    vendor = contracts()[api]
+    for name, hook in vendor.hooks:
         schema.hook(name)(hook)
     if not any(name.lower() == "authorization" for name in contract.headers):
         # An explicit ``-H 'Authorization: …'`` replaces the vendor's own way to authenticate.
-        schema.auth.providers.append(CREDENTIALS[api].from_options(contract.credentials))
+        schema.auth.providers.append(vendor.credentials.from_options(contract.credentials))
     return schema
 
 
@@ -220,9 +219,9 @@ def _checks(api: str, contract: Contract) -> set[str]:
     selected = set(CHECKS.get_all_names()) if "all" in contract.checks else set(contract.checks)
     others = {
         check.__name__
-        for vendor, checks in VENDOR_CHECKS.items()
+        for vendor, part in contracts().items()
         if vendor != api
-        for check in checks
+        for check in part.checks
     }
     return selected - set(contract.exclude_checks) - others
 

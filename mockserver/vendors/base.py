@@ -5,12 +5,18 @@ A vendor is a subclass of :class:`VendorAPI` that says only what is particular t
 credentials are checked, what its error body looks like, and one handler method per operationId
 (``listChatSessions`` -> ``list_chat_sessions``). Routing, validation, auth extraction, the store,
 paging, sorting, filtering, projection and negotiation are the generic machinery it calls.
+
+Records the vendor's API never serves (users with passwords, tokens …) are validated against
+the mock's own JSON Schemas, ``schemas/<collection>.json`` in the vendor's package
+(:func:`mock_schema`).
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable, Mapping
+from importlib import resources
 from typing import Any, ClassVar
 
 import inflection
@@ -30,9 +36,18 @@ from ..negotiation import is_json, negotiate
 from ..specs import Operation, Spec
 from ..store import Collection, Store
 
-__all__ = ["VendorAPI"]
+__all__ = ["VendorAPI", "mock_schema"]
 
 logger = logging.getLogger("mockserver")
+
+
+def mock_schema(module: str, collection: str) -> dict[str, Any]:
+    """The JSON Schema of a mock-only ``collection``: ``schemas/<collection>.json`` beside
+    ``module`` (a vendor module's ``__name__``), read as package data."""
+    package = module.rpartition(".")[0]
+    text = resources.files(package).joinpath("schemas", f"{collection}.json").read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
 
 
 class VendorAPI:

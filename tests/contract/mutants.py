@@ -6,16 +6,21 @@ check that must catch it: a contract run against it has to fail with that check 
 failures, or the contract misses that kind of broken backend.
 
 Generic faults (a wrong type, a 500, auth ignored …) work on any vendor's JSON answers; the
-vendor-specific ones (a wrong total, a filter ignored …) come from the vendor's profile.
+vendor-specific ones (a wrong total, a filter ignored …) come from the vendor's profile,
+``tests/vendors/<vendor>/mutants.py``: the path of its data (``PREFIX``) and its ``MUTANTS``.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field, replace
+from types import ModuleType
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
+
+from mockserver.vendors import VENDORS
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -196,13 +201,16 @@ class Remembering:
 
 # -- the mutants ---------------------------------------------------------------------------------
 
-PREFIXES = {
-    "chatkitty": "/chatkitty/chat-sessions",
-    "twin": "/twin/api/v1/chat-sessions",
-    "hapihub": "/hapihub/chat-sessions",
-    "superoffice": "/superoffice/api/v1/Agents/Chat/ChatSessionsForUser",
-}
-"""Only requests under these paths are broken: each vendor's data, not its login."""
+
+def profile(vendor: str) -> ModuleType:
+    """``vendor``'s profile: ``PREFIX``, under which only its data is broken (not its login),
+    and ``MUTANTS``."""
+    return importlib.import_module(f"tests.vendors.{vendor}.mutants")
+
+
+def all_mutants() -> list[Mutant]:
+    """Every mutant of every vendor."""
+    return [mutant for vendor in VENDORS for mutant in profile(vendor.name).MUTANTS]
 
 
 @dataclass(frozen=True)
@@ -215,10 +223,10 @@ class Mutant:
     """A fresh fault for each run (some remember what they saw)."""
 
     def wrap(self, app: ASGIApp) -> MutantApp:
-        return MutantApp(app, PREFIXES[self.vendor], self.fault())
+        return MutantApp(app, profile(self.vendor).PREFIX, self.fault())
 
 
-def _json_fault(change: Callable[[Any, Request], None]) -> Callable[[], Fault]:
+def json_fault(change: Callable[[Any, Request], None]) -> Callable[[], Fault]:
     """A fault that edits 2xx JSON bodies in place with ``change(data, request)``."""
 
     async def fault(request: Request, call: Call) -> Answer:
@@ -232,16 +240,16 @@ def _json_fault(change: Callable[[Any, Request], None]) -> Callable[[], Fault]:
     return lambda: fault
 
 
-def _request_fault(change: Callable[[Request], Request]) -> Callable[[], Fault]:
+def request_fault(change: Callable[[Request], Request]) -> Callable[[], Fault]:
     async def fault(request: Request, call: Call) -> Answer:
         return await call(change(request))
 
     return lambda: fault
 
 
-def _without(*params: str) -> Callable[[], Fault]:
+def without(*params: str) -> Callable[[], Fault]:
     """The API never sees these query parameters: a filter or projection ignored."""
-    return _request_fault(lambda request: request.without_params(*params))
+    return request_fault(lambda request: request.without_params(*params))
 
 
 def generic(
@@ -256,7 +264,7 @@ def generic(
     """
     return [
         Mutant(vendor, "wrong-type", "response_schema_conformance", lambda: wrong_field_type),
-        Mutant(vendor, "required-missing", "response_schema_conformance", _json_fault(required)),
+        Mutant(vendor, "required-missing", "response_schema_conformance", json_fault(required)),
         Mutant(vendor, "server-error", "not_a_server_error", lambda: server_error_on_query),
         Mutant(vendor, "auth-ignored", "ignored_auth", lambda: Remembering().auth_ignored),
         Mutant(vendor, "accepts-invalid", invalid_input, lambda: Remembering().accepts_invalid),
@@ -267,113 +275,3 @@ def generic(
             vendor, "wrong-content-type", "content_type_conformance", lambda: wrong_content_type
         ),
     ]
-
-
-# ChatKitty: Spring Data paging as HAL --------------------------------------------------------
-
-
-def _chatkitty_sessions(data: Any) -> list[Any]:
-    return list(data.get("_embedded", {}).get("sessions", []))
-
-
-def _chatkitty_drop_state(data: Any, request: Request) -> None:
-    for session in _chatkitty_sessions(data):
-        session.pop("state", None)
-
-
-def _chatkitty_total(data: Any, request: Request) -> None:
-    data["page"]["total_elements"] += 1
-
-
-def _chatkitty_no_next(data: Any, request: Request) -> None:
-    data["_links"].pop("next", None)
-
-
-# TWIN: count, fields and filters ---------------------------------------------------------------
-
-
-def _twin_drop_id(data: Any, request: Request) -> None:
-    for item in data.get("items", []):
-        item.pop("id", None)
-
-
-def _twin_wrong_count(data: Any, request: Request) -> None:
-    if "count" in data:
-        data["count"] += 1
-
-
-# HAPI Hub: lifecycle and writes ----------------------------------------------------------------
-
-
-def _hapihub_sessions(data: Any) -> list[Any]:
-    return data if isinstance(data, list) else [data]
-
-
-def _hapihub_drop_required(data: Any, request: Request) -> None:
-    for session in _hapihub_sessions(data):
-        session.pop("id" if isinstance(data, list) else "createdBy", None)
-
-
-def _hapihub_accepted_before_started(data: Any, request: Request) -> None:
-    for session in _hapihub_sessions(data):
-        if "acceptedAt" in session and "startedAt" in session:
-            session["acceptedAt"] = session["startedAt"] - 60_000
-
-
-def _answer_not_stored(method: str) -> Callable[[Any, Request], None]:
-    """The answer to ``method`` claims a room the API did not store."""
-
-    def change(data: Any, request: Request) -> None:
-        if request.method == method and isinstance(data, dict):
-            data["room"] = f"{data.get('room') or 'room'}-unsaved"
-
-    return change
-
-
-# SuperOffice: $select and XML ------------------------------------------------------------------
-
-
-def _superoffice_drop_status(data: Any, request: Request) -> None:
-    for entity in data:
-        entity.pop("Status", None)
-
-
-async def _xml_differs(request: Request, call: Call) -> Answer:
-    answer = await call(request)
-    if "xml" in answer.headers.get("content-type", "") and answer.status == 200:
-        return replace(answer, body=answer.body.replace(b"<Status>", b"<Status>X", 1))
-    return answer
-
-
-MUTANTS: list[Mutant] = [
-    *generic("chatkitty", _chatkitty_drop_state),
-    Mutant("chatkitty", "wrong-total", "chatkitty_page_totals", _json_fault(_chatkitty_total)),
-    Mutant("chatkitty", "filter-ignored", "chatkitty_state_filter", _without("state")),
-    Mutant("chatkitty", "links-broken", "chatkitty_hal_links", _json_fault(_chatkitty_no_next)),
-    *generic("twin", _twin_drop_id),
-    Mutant("twin", "wrong-count", "twin_count_over_pages", _json_fault(_twin_wrong_count)),
-    Mutant(
-        "twin", "filter-ignored", "twin_filters_honoured",
-        _without("messengerTypes", "operatorType"),
-    ),
-    Mutant("twin", "fields-ignored", "twin_fields_honoured", _without("fields")),
-    *generic("hapihub", _hapihub_drop_required),
-    Mutant(
-        "hapihub", "lifecycle-broken", "hapihub_lifecycle_order",
-        _json_fault(_hapihub_accepted_before_started),
-    ),
-    Mutant(
-        "hapihub", "patch-not-stored", "hapihub_directive_visible",
-        _json_fault(_answer_not_stored("PATCH")),
-    ),
-    Mutant(
-        "hapihub", "create-not-stored", "hapihub_create_then_read",
-        _json_fault(_answer_not_stored("POST")),
-    ),
-    # Every SuperOffice input is a free string: the invalid ones (an unknown $select name, an
-    # unknown time zone) are invalid by the vendor's word, which only its own check knows.
-    *generic("superoffice", _superoffice_drop_status, "superoffice_unknown_select_refused"),
-    Mutant("superoffice", "select-ignored", "superoffice_select_nulls", _without("$select")),
-    Mutant("superoffice", "xml-differs", "superoffice_xml_equals_json", lambda: _xml_differs),
-]  # fmt: skip
-"""Every mutant of every vendor."""

@@ -10,15 +10,13 @@ from schemathesis import AuthContext
 
 from mockserver import MockServer
 from mockserver.contract import Contract
-from mockserver.contract.auth import (
-    CREDENTIALS,
-    ChatKittyCredentials,
-    Credentials,
-    HapiHubCredentials,
-    TwinCredentials,
-)
+from mockserver.contract.auth import Credentials
 from mockserver.contract.runner import load_schema
+from mockserver.contract.vendors import contracts
 from mockserver.vendors import VENDORS
+from mockserver.vendors.chatkitty.contract import ChatKittyCredentials
+from mockserver.vendors.hapihub.contract import HapiHubCredentials
+from mockserver.vendors.twin.contract import TwinCredentials
 from tests.conftest import FakeClock
 
 
@@ -36,7 +34,10 @@ def basic(user: str, password: str) -> str:
 
 @pytest.mark.parametrize("api", [v.name for v in VENDORS])
 def test_every_vendor_has_its_credentials(api: str) -> None:
-    assert CREDENTIALS[api].vendor == api
+    part = contracts()[api]
+    assert part.vendor == api
+    assert issubclass(part.credentials, Credentials)
+    assert part.credentials.__module__ == f"mockserver.vendors.{api}.contract"
 
 
 def test_chatkitty_token_endpoint_gets_the_client_in_basic(server: MockServer) -> None:
@@ -127,8 +128,8 @@ def test_superoffice_schemes(options: dict[str, str], expected: str, server: Moc
 )
 def test_bad_combinations_are_refused(api: str, options: dict[str, str]) -> None:
     with pytest.raises(ValueError, match="--"):
-        CREDENTIALS[api].from_options(options)
+        contracts()[api].credentials.from_options(options)
 
 
 def credentials_from(api: str, **options: str) -> Credentials:
-    return CREDENTIALS[api].from_options(options)
+    return contracts()[api].credentials.from_options(options)

@@ -14,12 +14,12 @@ import schemathesis
 from schemathesis.checks import CHECKS
 
 from mockserver.contract import Contract
-from mockserver.contract.checks import VENDOR_CHECKS
-from mockserver.contract.checks.superoffice import _nulled, _xml_differences
-from mockserver.contract.checks.twin import FILTERS
-from mockserver.contract.hooks import VENDOR_HOOKS, twin_page_or_offset
 from mockserver.contract.runner import load_schema
+from mockserver.contract.vendors import contracts
 from mockserver.vendors import VENDORS
+from mockserver.vendors.superoffice.checks import _nulled, _xml_differences
+from mockserver.vendors.twin.checks import FILTERS
+from mockserver.vendors.twin.contract import twin_page_or_offset
 
 TITLES = {
     "chatkitty": "ChatKitty",
@@ -31,7 +31,7 @@ TITLES = {
 
 @pytest.mark.parametrize("vendor", [v.name for v in VENDORS])
 def test_vendor_checks_are_registered_and_say_which_promise_they_guard(vendor: str) -> None:
-    checks = VENDOR_CHECKS[vendor]
+    checks = contracts()[vendor].checks
     assert checks
     for check in checks:
         assert check.__name__.startswith(f"{vendor}_")
@@ -116,5 +116,5 @@ def test_twin_page_and_offset_are_not_generated_together() -> None:
 
 
 def test_hooks_are_registered_under_schemathesis_hook_names() -> None:
-    names = {name for hooks in VENDOR_HOOKS.values() for name, _ in hooks}
+    names = {name for part in contracts().values() for name, _ in part.hooks}
     assert names <= {"filter_case", "map_case"}

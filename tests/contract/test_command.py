@@ -12,7 +12,7 @@ from click.testing import CliRunner, Result
 from mockserver import MockServer
 from mockserver.cli import main
 from mockserver.contract import command
-from tests.contract.mutants import MUTANTS
+from tests.contract.mutants import all_mutants
 
 QUICK = ["--seed", "1", "--max-examples", "5"]
 
@@ -65,7 +65,7 @@ def test_over_http_against_a_running_server(live_url: str) -> None:
 def test_a_failure_shows_curl_check_and_why_and_exits_non_zero(
     server: MockServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    mutant = next(m for m in MUTANTS if m.vendor == "chatkitty" and m.id == "wrong-total")
+    mutant = next(m for m in all_mutants() if m.vendor == "chatkitty" and m.id == "wrong-total")
     broken: Any = mutant.wrap(server.app)
     monkeypatch.setattr(command, "_mock_app", lambda: broken)
     result = contract("chatkitty", *QUICK, "--checks", "chatkitty_page_totals")

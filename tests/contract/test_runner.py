@@ -9,8 +9,8 @@ import pytest
 
 from mockserver import MockServer
 from mockserver.contract import Contract, run_api
-from mockserver.contract.checks import VENDOR_CHECKS
 from mockserver.contract.runner import load_schema
+from mockserver.contract.vendors import contracts
 from mockserver.vendors import VENDORS
 
 SEED = 1
@@ -39,8 +39,8 @@ def test_healthy_mock_passes_its_contract(
 @pytest.mark.parametrize("api", API_NAMES)
 def test_run_enables_its_own_vendor_checks_only(api: str) -> None:
     schema = load_schema(api, Contract(apis=(api,)))
-    for vendor, checks in VENDOR_CHECKS.items():
-        for check in checks:
+    for vendor, part in contracts().items():
+        for check in part.checks:
             enabled = schema.config.checks.get_by_name(name=check.__name__).enabled
             assert enabled == (vendor == api), check.__name__
 

@@ -14,7 +14,7 @@ from starlette.testclient import TestClient
 from mockserver import MockServer
 from mockserver.auth import TokenIssuer
 from mockserver.paths import scalar_paths
-from mockserver.vendors.chatkitty import MAX_PAGE_SIZE
+from mockserver.vendors.chatkitty.api import MAX_PAGE_SIZE
 from tests.conftest import Conforms, FakeClock
 
 SESSIONS = "/chatkitty/chat-sessions"

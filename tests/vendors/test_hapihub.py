@@ -18,8 +18,8 @@ from starlette.testclient import TestClient
 from mockserver import MockServer, Settings
 from mockserver.config import PROJECT_ROOT
 from mockserver.errors import FixtureError
-from mockserver.generators.hapihub import DEMO_ACCOUNTS, STATES
-from mockserver.vendors.hapihub import ACCESS_TTL, DIRECTIVES, state_of
+from mockserver.vendors.hapihub.api import ACCESS_TTL, DIRECTIVES, state_of
+from mockserver.vendors.hapihub.generator import DEMO_ACCOUNTS, STATES
 from tests.conftest import Conforms, FakeClock
 
 SESSIONS = "/hapihub/chat-sessions"

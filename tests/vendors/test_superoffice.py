@@ -16,9 +16,9 @@ import pytest
 from starlette.testclient import TestClient
 
 from mockserver import MockServer
-from mockserver.vendors import superoffice_sessions
-from mockserver.vendors.superoffice_locale import presentation
-from mockserver.vendors.superoffice_sessions import LINK_FIELDS, LINKS, PresentedSessions
+from mockserver.vendors.superoffice import sessions as superoffice_sessions
+from mockserver.vendors.superoffice.locale import presentation
+from mockserver.vendors.superoffice.sessions import LINK_FIELDS, LINKS, PresentedSessions
 from mockserver.xml import to_xml
 from tests.conftest import Conforms
 from tests.test_xml import from_xml

@@ -13,8 +13,8 @@ import pytest
 
 from mockserver.config import PROJECT_ROOT
 from mockserver.generators import generate
-from mockserver.generators.superoffice_crm import UNSET
-from mockserver.vendors.superoffice_sessions import LINKS
+from mockserver.vendors.superoffice.generator.crm import UNSET
+from mockserver.vendors.superoffice.sessions import LINKS
 
 Data = dict[str, list[dict[str, Any]]]
 RIGHTS = ("CanRespond", "CanNotify", "CanListen", "CanManage")

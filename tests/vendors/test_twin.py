@@ -24,7 +24,7 @@ from starlette.testclient import TestClient
 from mockserver import MockServer
 from mockserver.auth import TokenIssuer
 from mockserver.filtering import one_of
-from mockserver.vendors import twin
+from mockserver.vendors.twin import api as twin
 from tests.conftest import Conforms, FakeClock
 
 SESSIONS = "/twin/api/v1/chat-sessions"

@@ -1,0 +1,8 @@
+"""ChatKitty: its API (:mod:`.api`), its mock-only schemas (``schemas/``), its fixture
+generator (:mod:`.generator`) and its part in a contract run (:mod:`.contract`, :mod:`.checks`)."""
+
+from __future__ import annotations
+
+from .api import ChatKitty
+
+__all__ = ["ChatKitty"]

@@ -1,0 +1,122 @@
+"""SuperOffice's part in a contract run: its clients' credentials and rules its spec states in
+prose (its checks: :mod:`.checks`)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ...contract.auth import CredentialOption, Credentials, basic_authorization, schemes_of
+from ...contract.vendors import VendorContract
+from . import checks as checks  # its checks register themselves on import
+
+if TYPE_CHECKING:
+    from schemathesis import AuthContext, Case, HookContext
+
+__all__ = [
+    "CONTRACT",
+    "SuperOfficeCredentials",
+    "superoffice_known_properties",
+    "superoffice_known_time_zone",
+]
+
+
+class SuperOfficeCredentials(Credentials):
+    """One of SuperOffice's ``Authorization`` schemes, as its npm client offers them.
+
+    ``--basic user:pass`` (``authenticateWithPassword``), ``--ticket 7T:…``
+    (``authenticateWithTicket``, scheme ``SOTicket``) or ``--bearer 8A:…``
+    (``authenticateWithToken``); the default is the mock's demo associate, in Basic.
+    """
+
+    options = (
+        CredentialOption("basic", "--basic", "USER:PASS", "HTTP Basic credentials."),
+        CredentialOption("ticket", "--ticket", "TICKET", "a credentials ticket (7T:…)."),
+        CredentialOption("bearer", "--bearer", "TOKEN", "a SuperId token (8A:…)."),
+    )
+
+    def __init__(
+        self, basic: str | None = None, ticket: str | None = None, bearer: str | None = None
+    ) -> None:
+        given = [value for value in (basic, ticket, bearer) if value is not None]
+        if len(given) > 1:
+            raise ValueError("give one of --basic, --ticket and --bearer")
+        if basic is not None and ":" not in basic:
+            raise ValueError("--basic takes USER:PASS")
+        if ticket is not None:
+            self._authorization = f"SOTicket {ticket}"
+        elif bearer is not None:
+            self._authorization = f"Bearer {bearer}"
+        else:
+            user, _, password = (basic or "demo:demo-password").partition(":")
+            self._authorization = basic_authorization(user, password)
+
+    def get(self, case: Case[Any], context: AuthContext) -> str | None:
+        return self._authorization if schemes_of(case.operation) else None
+
+
+SUPEROFFICE_TIME_ZONES = (
+    "UTC", "NO", "SE", "DK", "DE", "NL", "GB", "FR", "FI", "PL", "US-NY", "US-CA", "US-HI",
+    "CA-QC", "AU-ACT", "BD",
+)  # fmt: skip
+"""The codes the SuperOffice spec's ``SO-TimeZone`` lists."""
+
+
+def superoffice_known_time_zone(context: HookContext, case: Case[Any]) -> Case[Any]:
+    """SuperOffice's ``SO-TimeZone`` takes its time-zone codes only ("an unknown code is a 400").
+
+    The spec types the header as any string; a request meant to be valid gets one of the codes
+    it lists (optionally with ``, includeTZOffset``, as generated) instead of a random string.
+    """
+    zone = case.headers.get("SO-TimeZone")
+    if zone is None or case.meta is None or not case.meta.generation.mode.is_positive:
+        return case
+    code, _, option = zone.partition(",")
+    if code.strip().upper() not in SUPEROFFICE_TIME_ZONES:
+        known = SUPEROFFICE_TIME_ZONES[len(zone) % len(SUPEROFFICE_TIME_ZONES)]
+        suffix = ", includeTZOffset" if option.strip().lower() == "includetzoffset" else ""
+        case.headers["SO-TimeZone"] = known + suffix
+    return case
+
+
+def superoffice_known_properties(context: HookContext, case: Case[Any]) -> Case[Any]:
+    """SuperOffice's ``$select`` names properties of the entity ("an unknown name is a 400").
+
+    The spec types it as any string; a request meant to be valid selects real properties (an
+    unknown name is swapped for one of the entity's), which also gives ``$select`` itself, and
+    the check of what it nulls, real projections to work on.
+    """
+    select = case.query.get("$select")
+    if (
+        not isinstance(select, str)
+        or case.meta is None
+        or not case.meta.generation.mode.is_positive
+    ):
+        return case
+    document = case.operation.schema.raw_schema
+    entity = document["components"]["schemas"]["ChatSessionEntity"]
+    known = list(entity["properties"])
+    case.query["$select"] = ",".join(
+        name if not name.strip() or _is_property(document, entity, name) else known[i % len(known)]
+        for i, name in enumerate(select.split(","))
+    )
+    return case
+
+
+def _is_property(document: dict[str, Any], schema: dict[str, Any], path: str) -> bool:
+    """Whether ``a/b/c`` names a property, matched without regard to case, through carriers."""
+    for part in path.split("/"):
+        while "$ref" in schema:
+            schema = document["components"]["schemas"][schema["$ref"].rpartition("/")[2]]
+        names = {name.casefold(): name for name in schema.get("properties", {})}
+        found = names.get(part.strip().casefold())
+        if found is None:
+            return False
+        schema = schema["properties"][found]
+    return True
+
+
+CONTRACT = VendorContract(
+    "superoffice",
+    SuperOfficeCredentials,
+    hooks=(("map_case", superoffice_known_time_zone), ("map_case", superoffice_known_properties)),
+)
