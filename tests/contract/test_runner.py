@@ -16,8 +16,6 @@ from mockserver.vendors import VENDORS
 SEED = 1
 EXAMPLES = 100
 MIN_CASES = 200
-TIME_BUDGET = 180
-"""Seconds one API's run may take; the slowest (SuperOffice) takes about 50 on two cores."""
 API_NAMES = [v.name for v in VENDORS]
 
 
@@ -31,7 +29,6 @@ def test_healthy_mock_passes_its_contract(
     with capsys.disabled():
         print(f"\ncontract {api}: {outcome.cases} cases in {elapsed:.1f} s")
     assert outcome.cases >= MIN_CASES
-    assert elapsed < TIME_BUDGET
     assert not outcome.failed_checks, capsys.readouterr().out
     assert outcome.passed
 
