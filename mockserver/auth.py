@@ -8,13 +8,18 @@ vendors instead, so :func:`security_map` gives Connexion handler classes that lo
 by the scheme's name in the vendor module.
 
 Tokens the mock issues are JWTs signed with the server's secret. They survive a restart (the
-secret is stable, by default), which matters to a frontend whose SDK caches its token.
+secret is kept with the server's state, see :func:`mockserver.config.stored_secret`), which
+matters to a frontend whose SDK caches its token. A token proves only that this server signed
+those claims once: vendors check what the claims name (client, user, company, account) against
+the data as it is now, and :meth:`TokenIssuer.verify` refuses any token whose claims are not of
+the types the mock itself writes, so a signed but odd token is a 401, never a crash.
 """
 
 from __future__ import annotations
 
 import functools
 import secrets
+import threading
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -32,7 +37,15 @@ from jwt.types import Options
 
 from .errors import Unauthorized
 
-__all__ = ["DEFAULT_SECRET", "Clock", "Principal", "TokenIssuer", "Verifier", "security_map"]
+__all__ = [
+    "Clock",
+    "ExpiredToken",
+    "Principal",
+    "SpentTokens",
+    "TokenIssuer",
+    "Verifier",
+    "security_map",
+]
 
 Clock = Callable[[], float]
 Principal = dict[str, Any]
@@ -45,19 +58,46 @@ It returns the principal or raises :class:`~mockserver.errors.Unauthorized` /
 :class:`~mockserver.errors.Forbidden`.
 """
 
-DEFAULT_SECRET = "chat-session-mockserver-development-secret"
+# The claims every token of ours carries, and their types: anything else was not written by us.
+_STANDARD_CLAIMS: dict[str, type] = {"sub": str, "iat": int, "exp": int, "jti": str}
 
 
 class ExpiredToken(Unauthorized):
     reason = "expired_token"
 
 
+class SpentTokens:
+    """The tokens that may not be used again: refresh tokens traded in, sessions logged out.
+
+    Kept by ``jti`` until the token would have expired anyway, so the record holds only tokens
+    that could still be presented. This is the one place that knows which tokens are spent.
+    """
+
+    def __init__(self) -> None:
+        self._until: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def __contains__(self, jti: str) -> bool:
+        return jti in self._until
+
+    def spend(self, jti: str, expires: int, now: float) -> bool:
+        """Mark ``jti`` spent; False when it already was (checked and set at once)."""
+        with self._lock:
+            if jti in self._until:
+                return False
+            if self._until and len(self._until) % 1024 == 0:  # now and then, not every call
+                self._until = {j: e for j, e in self._until.items() if e > now}
+            self._until[jti] = expires
+            return True
+
+
 class TokenIssuer:
     """Issues and verifies HS256 JWTs against an injectable clock."""
 
-    def __init__(self, secret: str = DEFAULT_SECRET, clock: Clock = time.time) -> None:
+    def __init__(self, secret: str, clock: Clock = time.time) -> None:
         self.secret = secret
         self.clock = clock
+        self.spent = SpentTokens()
         # token -> claims: a client sends the same token with every request, and checking its
         # signature again costs 8 % of a list call. Time claims are still checked every time.
         self._verified: dict[str, dict[str, Any]] = {}
@@ -67,8 +107,15 @@ class TokenIssuer:
         payload = {"sub": subject, "iat": now, "exp": now + ttl, "jti": secrets.token_hex(8)}
         return jwt.encode({**payload, **claims}, self.secret, algorithm="HS256")
 
-    def verify(self, token: str) -> dict[str, Any]:
-        """The token's claims; :class:`Unauthorized` if forged or malformed, expired included."""
+    def verify(
+        self, token: str, *, allow_expired: bool = False, **claim_types: type
+    ) -> dict[str, Any]:
+        """The token's claims; :class:`Unauthorized` if forged, malformed, spent or expired.
+
+        ``claim_types`` are the vendor's own claims and their types (``companyId=int``): a token
+        without one of them, or with a value of another type, was not issued by this server.
+        ``allow_expired`` is for the one place a vendor looks at an expired token on purpose.
+        """
         # Time claims are checked here against our clock, not by PyJWT against the wall clock,
         # so tests (and a client of a mock whose clock was moved) see consistent expiry.
         wall_clock_checks: Options = {"verify_exp": False, "verify_iat": False, "verify_nbf": False}
@@ -82,13 +129,32 @@ class TokenIssuer:
                 raise Unauthorized(
                     "The access token is not valid", reason="invalid_token"
                 ) from None
+            _check_types(claims, _STANDARD_CLAIMS)
             if len(self._verified) >= 4096:
                 self._verified.clear()
             self._verified[token] = claims
-        claims = dict(claims)
-        if claims.get("exp", 0) <= self.clock():
+        _check_types(claims, claim_types)
+        if claims["jti"] in self.spent:
+            raise Unauthorized("The token has been used up or revoked", reason="invalid_token")
+        if not allow_expired and claims["exp"] <= self.clock():
             raise ExpiredToken("The access token has expired")
-        return claims
+        return dict(claims)
+
+    def spend(self, claims: Mapping[str, Any]) -> None:
+        """Use a verified token up; :class:`Unauthorized` if it already was."""
+        if not self.spent.spend(claims["jti"], claims["exp"], self.clock()):
+            raise Unauthorized("The token has been used up or revoked", reason="invalid_token")
+
+
+def _check_types(claims: Mapping[str, Any], types: Mapping[str, type]) -> None:
+    for name, kind in types.items():
+        value = claims.get(name)
+        # bool is an int to Python, never to us; an empty string names nothing.
+        if not isinstance(value, kind) or isinstance(value, bool) or value == "":
+            raise Unauthorized(
+                f"The token's claim {name!r} is missing or not a {kind.__name__}",
+                reason="invalid_token",
+            )
 
 
 # Connexion 3.3 asks inspect.signature() about the verifier on every request (4 % of a list call);

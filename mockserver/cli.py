@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import importlib
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 import uvicorn
 
 from .app import MockServer
-from .config import Settings
+from .config import SECRET_FILE, STATE_DIR, Settings, check_secret, stored_secret
 from .control_cli import call_admin, journal, load_fixtures, proxy, rules
 from .errors import StartupError
 from .generators import write_fixtures
@@ -26,6 +26,8 @@ from .watch import Reloading
 
 __all__ = ["main"]
 
+_A = TypeVar("_A")
+_T = TypeVar("_T")
 _VENDOR_NAMES = click.Choice([v.name for v in VENDORS])
 
 
@@ -81,6 +83,14 @@ def main() -> None:
 @click.option("--reload", is_flag=True, help="Restart when the mock's code changes.")
 @click.option("--watch", is_flag=True, help="Reload changed specs and fixtures while serving.")
 @click.option("--admin-token", default=None, help="Protect /__admin with this bearer token.")
+@click.option(
+    "--token-secret",
+    envvar="MOCKSERVER_TOKEN_SECRET",
+    show_envvar=True,
+    callback=lambda _ctx, _param, value: _checked_secret(value),
+    help="Secret (32+ bytes) signing the tokens the vendor APIs issue.  [default: a random one "
+    f"made once and kept in {STATE_DIR}/{SECRET_FILE}, so tokens outlive a restart]",
+)
 @click.option("--log-level", default="info", show_default=True)
 def serve(
     host: str,
@@ -91,6 +101,7 @@ def serve(
     reload: bool,
     watch: bool,
     admin_token: str | None,
+    token_secret: str | None,
     log_level: str,
 ) -> None:
     """Serve every vendor API, each under its own prefix, on one port."""
@@ -100,6 +111,7 @@ def serve(
         fixtures_dir=fixtures_dir or defaults.fixtures_dir,
         cors_origins=cors_origins or defaults.cors_origins,
         admin_token=admin_token,
+        token_secret=token_secret or _or_exit(stored_secret, STATE_DIR),
     )
     # Build once before uvicorn runs: a bad spec or fixture is reported as one clear line.
     server = _build_or_exit(settings)
@@ -179,8 +191,20 @@ def check(fixtures_dir: Path | None) -> None:
 
 
 def _build_or_exit(settings: Settings) -> MockServer:
+    return _or_exit(MockServer, settings)
+
+
+def _or_exit(start: Callable[[_A], _T], argument: _A) -> _T:
+    """``start(argument)``, or the StartupError it raises as one line and exit status 2."""
     try:
-        return MockServer(settings)
+        return start(argument)
     except StartupError as exc:
         click.echo(f"mockserver: cannot start: {exc}", err=True)
         sys.exit(2)
+
+
+def _checked_secret(value: str | None) -> str | None:
+    try:
+        return None if value is None else check_secret(value, "--token-secret")
+    except StartupError as exc:
+        raise click.BadParameter(exc.message) from None

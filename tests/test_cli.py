@@ -8,10 +8,13 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from starlette.testclient import TestClient
 
+from mockserver.auth import TokenIssuer
 from mockserver.cli import main
 from mockserver.config import PROJECT_ROOT
 
@@ -54,8 +57,9 @@ def test_generate_writes_spec_valid_fixtures(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("flags", [[], ["--reload"]])
 def test_serve_runs_uvicorn_on_uvloop_and_httptools(
-    monkeypatch: pytest.MonkeyPatch, flags: list[str]
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, flags: list[str]
 ) -> None:
+    monkeypatch.chdir(tmp_path)  # where the token secret is kept
     seen: dict[str, object] = {}
     monkeypatch.setattr("mockserver.cli.uvicorn.run", lambda app, **options: seen.update(options))
     monkeypatch.setattr("os.environ", dict(os.environ))  # --reload exports the settings
@@ -94,3 +98,65 @@ def test_contract_command_is_loaded_when_asked_for() -> None:
     assert result.exit_code == 0, result.output
     assert "--max-examples" in result.output
     assert "contract" in CliRunner().invoke(main, ["--help"]).output
+
+
+# -- the token secret ----------------------------------------------------------------------------
+
+_GIVEN_SECRET = "a-secret-given-by-the-user-0123456789abcdef"
+_OLD_DEFAULT_SECRET = "chat-session-mockserver-development-secret"  # printed in auth.py once
+
+
+def _served(monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[Any, dict[str, Any]]:
+    """The app `serve` hands to uvicorn, and uvicorn's options, without serving."""
+    seen: dict[str, Any] = {}
+    monkeypatch.setattr(
+        "mockserver.cli.uvicorn.run", lambda app, **options: seen.update(app=app, **options)
+    )
+    monkeypatch.setattr("os.environ", dict(os.environ))  # --reload exports the settings
+    result = CliRunner().invoke(main, ["serve", "--port", "1", *args])
+    assert result.exit_code == 0, result.output
+    return seen.pop("app"), seen
+
+
+def _chatkitty_answers(app: Any, secret: str) -> int:
+    token = TokenIssuer(secret).issue("demo-client", 60, app=1, scope="read")
+    with TestClient(app) as client:
+        response = client.get(
+            "/chatkitty/chat-sessions", headers={"Authorization": f"Bearer {token}"}
+        )
+    return response.status_code
+
+
+def test_serve_signs_with_mockserver_token_secret(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("MOCKSERVER_TOKEN_SECRET", _GIVEN_SECRET)
+    app, _ = _served(monkeypatch)
+    assert _chatkitty_answers(app, _GIVEN_SECRET) == 200
+    assert _chatkitty_answers(app, _OLD_DEFAULT_SECRET) == 401
+    _, options = _served(monkeypatch, "--reload")
+    assert os.environ["MOCKSERVER_TOKEN_SECRET"] == _GIVEN_SECRET  # what the reloader builds from
+    assert options["reload"] is True
+    assert not (tmp_path / ".mockserver").exists()
+
+
+def test_serve_without_a_secret_keeps_a_random_one_across_restarts(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("MOCKSERVER_TOKEN_SECRET", raising=False)
+    first, _ = _served(monkeypatch)
+    stored = (tmp_path / ".mockserver" / "secret").read_text().strip()
+    restarted, _ = _served(monkeypatch)
+    assert _chatkitty_answers(first, stored) == _chatkitty_answers(restarted, stored) == 200
+    assert _chatkitty_answers(restarted, _OLD_DEFAULT_SECRET) == 401
+
+
+def test_serve_refuses_a_secret_too_short_to_sign_with(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["serve", "--port", "1", "--token-secret", "short"])
+    assert result.exit_code == 2
+    assert "at least 32 bytes" in result.output

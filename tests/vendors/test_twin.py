@@ -194,19 +194,22 @@ def _token_of_another_issuer() -> str:
 @pytest.mark.parametrize(
     "authorization",
     [
-        lambda c: None,
-        lambda c: "Bearer not-a-token",
-        lambda c: "Basic ZGVtb0B0d2luLmV4YW1wbGU6ZGVtby1wYXNzd29yZA==",
-        lambda c: f"Bearer {login(c, *DEMO)['refreshToken']}",
-        lambda c: f"Bearer {_token_of_another_issuer()}",
-        lambda c: f"Bearer {TokenIssuer().issue('999', 3600, type='access', companyId=1)}",
+        lambda c, secret: None,
+        lambda c, secret: "Bearer not-a-token",
+        lambda c, secret: "Basic ZGVtb0B0d2luLmV4YW1wbGU6ZGVtby1wYXNzd29yZA==",
+        lambda c, secret: f"Bearer {login(c, *DEMO)['refreshToken']}",
+        lambda c, secret: f"Bearer {_token_of_another_issuer()}",
+        lambda c, s: f"Bearer {TokenIssuer(s).issue('999', 60, type='access', companyId=1)}",
     ],
     ids=["missing", "garbage", "basic", "refresh-token", "foreign-signature", "unknown-user"],
 )
 def test_listing_needs_a_valid_access_token(
-    client: TestClient, conforms: Conforms, authorization: Callable[[TestClient], str | None]
+    client: TestClient,
+    server: MockServer,
+    conforms: Conforms,
+    authorization: Callable[[TestClient, str], str | None],
 ) -> None:
-    value = authorization(client)
+    value = authorization(client, server.settings.token_secret)
     response = client.get(SESSIONS, headers={"Authorization": value} if value else {})
     assert response.status_code == 401
     conforms(response)

@@ -78,11 +78,21 @@ class ChatKitty(VendorAPI):
         return {"sub": client_id, "client": client, "scope": client["scope"]}
 
     def _verify_token(self, token: str) -> Principal:
-        claims = self.tokens.verify(token)
+        # The claims are checked against the clients and applications as they are now: a token
+        # outlives neither its client, nor the client's move to another application, nor a
+        # scope taken away from the client.
+        claims = self.tokens.verify(token, app=int, scope=str)
         client = self.collection("clients").get(claims["sub"])
-        application = self.collection("applications").get(claims.get("app"))
-        if client is None or application is None:
-            raise Unauthorized("The access token's client no longer exists", reason="invalid_token")
+        application = self.collection("applications").get(claims["app"])
+        if (
+            client is None
+            or application is None
+            or client["application_id"] != claims["app"]
+            or not set(claims["scope"].split()) <= set(client["scope"])
+        ):
+            raise Unauthorized(
+                "The access token no longer matches its client", reason="invalid_token"
+            )
         if application["suspended"]:
             raise Forbidden(
                 f"Access is denied: application '{application['key']}' is suspended",

@@ -88,7 +88,6 @@ class HapiHub(VendorAPI):
         self.fields = feathers.field_types(spec.schema("#/components/schemas/ChatSessionSelection"))
         self._machine = secrets.token_hex(5)
         self._counter = count(secrets.randbelow(0xFFFFFF))
-        self._revoked: set[str] = set()  # jti of logged-out and used refresh tokens
         self._index: dict[str, tuple[Collection, int, dict[str, Record]]] = {}
 
     def check_fixtures(
@@ -122,13 +121,13 @@ class HapiHub(VendorAPI):
     def _claims(self, token: str, kind: str) -> tuple[dict[str, Any], Record]:
         """A token this server issued, of this kind, not revoked, for an existing account."""
         try:
-            claims = self.tokens.verify(token)
+            claims = self.tokens.verify(token, typ=str)
         except ExpiredToken:
             raise Unauthorized("jwt expired", reason="token_expired") from None
         except Unauthorized:
             raise Unauthorized("invalid token", reason="invalid_token") from None
         account = self.collection(ACCOUNTS).get(claims["sub"])
-        if claims.get("typ") != kind or claims.get("jti") in self._revoked or account is None:
+        if claims["typ"] != kind or account is None:
             raise Unauthorized("invalid token", reason="invalid_token")
         return claims, account
 
@@ -158,7 +157,7 @@ class HapiHub(VendorAPI):
             payload, account = self._claims(access, "access")
         else:  # MYCURE's {"action": "refreshAccessToken"}: the refresh token is used up
             claims, account = self._claims(body["refreshToken"], "refresh")
-            self._revoked.add(claims["jti"])
+            self.tokens.spend(claims)
             access, strategy = self._issue(account, "access", ACCESS_TTL), "jwt"
             payload = self.tokens.verify(access)
         result = _authentication(account, access, strategy, payload)
@@ -168,7 +167,7 @@ class HapiHub(VendorAPI):
     async def remove_authentication(self) -> Response:
         principal = self.principal
         if principal["strategy"] == "jwt":
-            self._revoked.add(principal["payload"]["jti"])
+            self.tokens.spend(principal["payload"])
         token, payload = principal["token"], principal.get("payload")
         return self.respond(
             _authentication(principal["account"], token, principal["strategy"], payload)

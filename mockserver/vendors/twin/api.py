@@ -21,7 +21,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-import jwt
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -74,15 +73,19 @@ class Twin(VendorAPI):
         return {"bearerAuth": self._verify_token}
 
     def _verify_token(self, token: str) -> Principal:
-        claims = self.tokens.verify(token)
-        if claims.get("type") != "access":
+        claims = self.tokens.verify(token, type=str, companyId=int)
+        if claims["type"] != "access":
             raise Unauthorized("Not an access token", reason="invalid_token")
         return {"user": self._user(claims), "companyId": claims["companyId"]}
 
     def _user(self, claims: Mapping[str, Any]) -> dict[str, Any]:
-        user = self.collection("users").get(int(claims["sub"]))
-        if user is None:
+        """The token's user, as long as it may still act for the token's company."""
+        subject = claims["sub"]
+        user = self.collection("users").get(int(subject)) if subject.isdecimal() else None
+        if user is None or str(user["id"]) != subject:
             raise Unauthorized("The token's user no longer exists", reason="invalid_token")
+        if claims["companyId"] not in self._allowed_companies(user):
+            raise Unauthorized("The token's company is not the user's", reason="invalid_token")
         return user
 
     def _allowed_companies(self, user: Mapping[str, Any]) -> list[int]:
@@ -117,25 +120,23 @@ class Twin(VendorAPI):
             "Refresh token is invalid or expired.", reason="invalid_refresh_token"
         )
         try:
-            claims = self.tokens.verify(refresh_token)
+            claims = self.tokens.verify(refresh_token, type=str, companyId=int)
+            if claims["type"] != "refresh":
+                raise invalid
+            user = self._user(claims)
+            # The SDK sends the current access token, bare, and refreshes precisely when it has
+            # expired: its signature and user must match, its expiry does not matter.
+            current = self.request.headers.get("authorization", "").strip()
+            if current:
+                token = current[7:] if current[:7].lower() == "bearer " else current
+                access = self.tokens.verify(token, allow_expired=True)
+                if access["sub"] != claims["sub"]:
+                    raise invalid
+            # Rotation: the pair answered replaces this refresh token, which is used up.
+            self.tokens.spend(claims)
         except Unauthorized:
             raise invalid from None
-        if claims.get("type") != "refresh":
-            raise invalid
-        # The SDK sends the current access token, bare, and refreshes precisely when it has
-        # expired: its signature and user must match, its expiry does not matter.
-        current = self.request.headers.get("authorization", "").strip()
-        if current:
-            token = current[7:] if current[:7].lower() == "bearer " else current
-            try:
-                access = jwt.decode(
-                    token, self.tokens.secret, algorithms=["HS256"], options={"verify_exp": False}
-                )
-            except jwt.InvalidTokenError:
-                raise invalid from None
-            if access.get("sub") != claims["sub"]:
-                raise invalid
-        return self._token_pair(self._user(claims), claims["companyId"], ttl)
+        return self._token_pair(user, claims["companyId"], ttl)
 
     # -- the list ------------------------------------------------------------------------------
 
