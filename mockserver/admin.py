@@ -4,36 +4,70 @@ It has its own spec (``openapi/admin.yaml``) and Swagger UI (``/__admin/ui/``), 
 errors in the plain ``{error, message}`` shape the server uses outside every vendor's prefix.
 What it controls outlives one :class:`~mockserver.app.MockServer`: the journal and the fault
 rules are a :class:`Control`, which a hot reload hands from the old server to the new one.
+
+It is for the mock's owner: scripts, the CLI, its own Swagger UI. :class:`AdminGuard` keeps
+every page of another origin out (no CORS but for origins given explicitly, and no state
+changed by a request a page could send without asking), and a data set loaded here changes
+data, never who may do what (:meth:`AdminAPI.load_fixtures`).
 """
 
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import inflection
 from connexion import AsyncApp
 from connexion.resolver import Resolver
+from starlette.datastructures import Headers
+from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .auth import Clock, Principal, security_map
 from .config import Settings
 from .encoding import json_bytes
-from .errors import BadRequest, FixtureError, NotFound, Unauthorized
-from .faults import FaultRules
+from .errors import (
+    BadRequest,
+    FixtureError,
+    Forbidden,
+    HTTPError,
+    NotFound,
+    Unauthorized,
+    UnsupportedMediaType,
+)
+from .faults import FaultRules, Renderer
 from .fixtures import check_records
+from .hosts import send_error
 from .journal import Journal
 from .specs import load_spec
 from .store import Collection, Store
 from .validation import VALIDATOR_MAP_ALL_PROBLEMS
 from .vendors import VendorAPI
 
-__all__ = ["PREFIX", "AdminAPI", "Control", "mount_admin", "token_verifier"]
+__all__ = [
+    "PREFIX",
+    "AdminAPI",
+    "AdminGuard",
+    "Control",
+    "exposure_warning",
+    "is_admin_path",
+    "mount_admin",
+    "token_verifier",
+]
 
 PREFIX = "/__admin"
+# What a page of another origin can send without a preflight: a form, or text.
+_SIMPLE_BODIES = {"application/x-www-form-urlencoded", "multipart/form-data", "text/plain"}
+_SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def is_admin_path(path: str) -> bool:
+    return path == PREFIX or path.startswith(PREFIX + "/")
 
 
 @dataclass
@@ -47,6 +81,24 @@ class Control:
     def __post_init__(self) -> None:
         self.journal = Journal(self.clock)
         self.rules = FaultRules(self.clock)
+
+
+def exposure_warning(host: str, port: int, admin_token: str | None) -> str | None:
+    """What a server listening on ``host`` without an admin token exposes; None on loopback."""
+    if admin_token or host == "localhost":
+        return None
+    try:
+        if ipaddress.ip_address(host.strip("[]")).is_loopback:
+            return None
+    except ValueError:
+        pass  # a name: it may stand for any interface
+    return (
+        f"WARNING: listening on {host}, reachable from other machines, and {PREFIX} has no "
+        f"--admin-token.\nAnyone who can reach port {port} can reset or replace the mock's "
+        "data, read the journal (every request's method, path, query and headers, credentials "
+        "redacted) and make every API fail or stall with fault rules.\nProtect it: "
+        "--admin-token TOKEN (or MOCKSERVER_ADMIN_TOKEN=TOKEN)."
+    )
 
 
 def token_verifier(token: str) -> Callable[[str], Principal]:
@@ -87,6 +139,14 @@ class AdminAPI:
         if unknown:
             raise BadRequest(
                 f"{api} has no collection {', '.join(unknown)}; collections: {', '.join(declared)}"
+            )
+        # Whoever reaches this API could otherwise give themselves an admin account or a token.
+        privileged = [name for name in body if declared[name].privileged]
+        if privileged:
+            raise Forbidden(
+                f"{api}/{', '.join(privileged)} hold credentials or rights, which a data set "
+                "cannot change; edit them in the fixture files the mock starts from "
+                "(--fixtures DIR), or leave them out"
             )
         checked = {}
         for name, records in body.items():
@@ -142,6 +202,70 @@ class AdminAPI:
         if name not in self.apis:
             raise NotFound(f"No API named {name!r}; known: {', '.join(self.apis) or 'none'}")
         return self.apis[name]
+
+
+class AdminGuard:
+    """Keeps pages of other origins away from ``/__admin``; other paths pass untouched.
+
+    * No CORS, except for the origins given explicitly (``--cors-origin``, never ``*``) and
+      without credentials: a page elsewhere cannot read what the admin API answers.
+    * A call that changes state is refused when a page of another origin could have sent it
+      without a preflight: a form or text body, an ``Origin`` that is neither the mock's own nor
+      an allowed one, or, without ``Origin``, a ``Sec-Fetch-Site`` other than ``same-origin`` /
+      ``none``. Tools without a browser (curl, the CLI, a test harness) send none of these.
+
+    Together with the Host check (:class:`~mockserver.hosts.HostGuard`) no page of another site
+    reads or changes the mock's state.
+    """
+
+    def __init__(self, app: ASGIApp, *, cors_origins: Iterable[str], render: Renderer) -> None:
+        self.app = app
+        self.origins = {o.lower().rstrip("/") for o in cors_origins if o != "*"}
+        self.render = render
+        self.cors: ASGIApp = app
+        if self.origins:
+            self.cors = CORSMiddleware(
+                app,
+                allow_origins=sorted(self.origins),
+                allow_methods=["GET", "POST", "DELETE"],
+                allow_headers=["Authorization", "Content-Type"],
+                allow_credentials=False,
+            )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not is_admin_path(scope.get("path", "")):
+            await self.app(scope, receive, send)
+            return
+        refusal = None if scope["method"] in _SAFE_METHODS else self._refusal(scope)
+        if refusal is not None:
+            await send_error(self.render, refusal, scope, receive, send)
+            return
+        await self.cors(scope, receive, send)
+
+    def _refusal(self, scope: Scope) -> HTTPError | None:
+        headers = Headers(scope=scope)
+        media_type = headers.get("content-type", "").partition(";")[0].strip().lower()
+        if media_type in _SIMPLE_BODIES:
+            return UnsupportedMediaType(
+                f"The admin API takes JSON (Content-Type: application/json), not {media_type}: "
+                "a form or text body is what a page of another site can send unasked"
+            )
+        origin = headers.get("origin")
+        if origin is not None:
+            own = f"{scope.get('scheme', 'http')}://{headers.get('host', '')}".lower()
+            if origin.lower().rstrip("/") in (own, *self.origins):
+                return None
+            return Forbidden(
+                f"The admin API does not take calls from pages of another origin ({origin}); "
+                "use the CLI or curl, or start the mock with --cors-origin for that origin"
+            )
+        site = headers.get("sec-fetch-site")
+        if site is not None and site not in ("same-origin", "none"):
+            return Forbidden(
+                f"The admin API does not take calls from pages of another site "
+                f"(Sec-Fetch-Site: {site})"
+            )
+        return None
 
 
 def mount_admin(app: AsyncApp, admin: AdminAPI, settings: Settings) -> None:

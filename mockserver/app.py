@@ -24,13 +24,15 @@ from connexion.middleware import MiddlewarePosition
 from connexion.resolver import Resolver
 from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
+from starlette.types import Receive, Scope, Send
 
-from .admin import AdminAPI, Control, mount_admin
+from .admin import AdminAPI, AdminGuard, Control, is_admin_path, mount_admin
 from .config import Settings
 from .dispatch import CompiledOperation, Dispatcher, compile_api
 from .errors import HTTPError, MethodNotAllowed, NotFound, SpecError, error_for_status
 from .faults import FaultMiddleware
 from .fixtures import load_fixtures
+from .hosts import HostGuard
 from .journal import JournalMiddleware, note_error
 from .specs import json_pointer, load_spec
 from .store import Store
@@ -104,8 +106,22 @@ class MockServer:
             journal=self.control.journal,
             api_of=lambda path: api.name if (api := self.api_for(path)) else None,
         )
+        # A page of another site reaches neither the APIs by a name of its own (DNS rebinding)
+        # nor the admin API at all; both refusals are journaled.
         app.add_middleware(
-            CORSMiddleware,
+            HostGuard,
+            position=MiddlewarePosition.BEFORE_EXCEPTION,
+            allowed=self.settings.allowed_hosts,
+            render=self._handle_error,
+        )
+        app.add_middleware(
+            AdminGuard,
+            position=MiddlewarePosition.BEFORE_EXCEPTION,
+            cors_origins=self.settings.cors_origins,
+            render=self._handle_error,
+        )
+        app.add_middleware(
+            _VendorCORS,
             position=MiddlewarePosition.BEFORE_EXCEPTION,
             allow_origins=list(self.settings.cors_origins),
             allow_methods=["*"],
@@ -181,6 +197,17 @@ class MockServer:
                 allow=allowed or [],
             )
         return error_for_status(status, detail or "Request failed")
+
+
+class _VendorCORS(CORSMiddleware):
+    """CORS for the vendor APIs, open to every origin by default so a browser app just works;
+    ``/__admin`` has its own, closed one (:class:`~mockserver.admin.AdminGuard`)."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and is_admin_path(scope.get("path", "")):
+            await self.app(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
 
 
 def _check_handlers(api: VendorAPI) -> None:

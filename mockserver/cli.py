@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import click
 import uvicorn
 
+from .admin import exposure_warning
 from .app import MockServer
 from .config import SECRET_FILE, STATE_DIR, Settings, check_secret, stored_secret
 from .control_cli import call_admin, journal, load_fixtures, proxy, rules
@@ -82,7 +83,21 @@ def main() -> None:
 )
 @click.option("--reload", is_flag=True, help="Restart when the mock's code changes.")
 @click.option("--watch", is_flag=True, help="Reload changed specs and fixtures while serving.")
-@click.option("--admin-token", default=None, help="Protect /__admin with this bearer token.")
+@click.option(
+    "--admin-token",
+    envvar="MOCKSERVER_ADMIN_TOKEN",
+    show_envvar=True,
+    default=None,
+    help="Protect /__admin with this bearer token (needed whenever --host is not loopback).",
+)
+@click.option(
+    "--allowed-host",
+    "allowed_hosts",
+    multiple=True,
+    help="A host name (with dots) clients use to reach the mock, besides IP addresses, "
+    "localhost and single-label names (repeatable; * for any). Other names are refused: a "
+    "guard against DNS rebinding.",
+)
 @click.option(
     "--token-secret",
     envvar="MOCKSERVER_TOKEN_SECRET",
@@ -101,6 +116,7 @@ def serve(
     reload: bool,
     watch: bool,
     admin_token: str | None,
+    allowed_hosts: tuple[str, ...],
     token_secret: str | None,
     log_level: str,
 ) -> None:
@@ -112,7 +128,11 @@ def serve(
         cors_origins=cors_origins or defaults.cors_origins,
         admin_token=admin_token,
         token_secret=token_secret or _or_exit(stored_secret, STATE_DIR),
+        allowed_hosts=(*allowed_hosts, host),
     )
+    warning = exposure_warning(host, port, admin_token)
+    if warning:
+        click.secho(warning, err=True, fg="red", bold=True)
     # Build once before uvicorn runs: a bad spec or fixture is reported as one clear line.
     server = _build_or_exit(settings)
     for api in server.apis.values():

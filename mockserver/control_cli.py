@@ -15,6 +15,7 @@ import click
 import httpx
 import uvicorn
 
+from .admin import exposure_warning
 from .config import Settings
 from .proxy import create_proxy
 from .vendors import VENDORS
@@ -194,7 +195,12 @@ def load_fixtures(api: str, source: Path, url: str, token: str | None) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8080, show_default=True, type=int)
 @click.option("--specs", "specs_dir", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--admin-token", default=None, help="Protect /__admin with this bearer token.")
+@click.option(
+    "--admin-token",
+    envvar="MOCKSERVER_ADMIN_TOKEN",
+    default=None,
+    help="Protect /__admin with this bearer token.  [env: MOCKSERVER_ADMIN_TOKEN]",
+)
 @click.option("--log-level", default="info", show_default=True)
 def proxy(
     api: str,
@@ -207,6 +213,11 @@ def proxy(
 ) -> None:
     """Forward /API/… to UPSTREAM, reporting every contract violation (Mock-Violations header)."""
     defaults = Settings()
-    settings = Settings(specs_dir=specs_dir or defaults.specs_dir, admin_token=admin_token)
+    settings = Settings(
+        specs_dir=specs_dir or defaults.specs_dir, admin_token=admin_token, allowed_hosts=(host,)
+    )
+    warning = exposure_warning(host, port, admin_token)
+    if warning:
+        click.secho(warning, err=True, fg="red", bold=True)
     click.echo(f"proxy http://{host}:{port}/{api} -> {upstream}  (journal: /__admin/journal)")
     uvicorn.run(create_proxy(api, upstream, settings), host=host, port=port, log_level=log_level)

@@ -36,13 +36,16 @@ class Fixture:
     ``schema`` is a ``#/components/schemas/…`` pointer into the vendor's spec, or an inline JSON
     Schema for records the vendor's API never returns. ``private_fields`` are kept in the store
     for the mock's own use (an owner id, say) and never served, so the wire schema takes any
-    value for them.
+    value for them. A ``privileged`` collection holds credentials or rights (logins, tokens,
+    roles, who supervises whom): the fixture files set it, a data set loaded through the admin
+    API may not.
     """
 
     name: str
     key: str
     schema: str | Mapping[str, Any]
     private_fields: tuple[str, ...] = ()
+    privileged: bool = False
 
 
 def load_fixtures(

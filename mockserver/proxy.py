@@ -36,12 +36,12 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .admin import PREFIX as ADMIN_PREFIX
-from .admin import AdminAPI, Control, mount_admin
+from .admin import AdminAPI, AdminGuard, Control, is_admin_path, mount_admin
 from .app import MockServer
 from .config import Settings
 from .errors import HTTPError, MethodNotAllowed, NotFound
 from .faults import FaultMiddleware
+from .hosts import HostGuard
 from .journal import JournalMiddleware, note_error
 from .specs import HTTP_METHODS, Spec, load_spec
 from .store import Store
@@ -252,15 +252,20 @@ def create_proxy(
     control: Control | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> ASGIApp:
-    """The proxy with the admin API beside it (journal, fault rules), all journaled."""
+    """The proxy with the admin API beside it (journal, fault rules), all journaled, behind the
+    same guards as the mock (Host names, pages of other origins)."""
     control = control or Control(settings.clock)
     proxy = ValidatingProxy(api, upstream, settings, transport)
     admin = AsyncApp(__name__)
     mount_admin(admin, AdminAPI(control, Store({}), {}), settings)
     forward = FaultMiddleware(proxy, rules=control.rules, render=_plain_error)
-    dispatch = _Dispatch(admin, forward)
+    guarded = HostGuard(
+        AdminGuard(_Dispatch(admin, forward), cors_origins=(), render=_plain_error),
+        allowed=settings.allowed_hosts,
+        render=_plain_error,
+    )
     return JournalMiddleware(
-        dispatch, journal=control.journal, api_of=lambda p: api if p.startswith(f"/{api}") else None
+        guarded, journal=control.journal, api_of=lambda p: api if p.startswith(f"/{api}") else None
     )
 
 
@@ -271,7 +276,7 @@ class _Dispatch:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
-        if scope["type"] != "http" or path == ADMIN_PREFIX or path.startswith(ADMIN_PREFIX + "/"):
+        if scope["type"] != "http" or is_admin_path(path):
             await self.admin(scope, receive, send)
         else:
             await self.forward(scope, receive, send)

@@ -16,6 +16,7 @@ from starlette.testclient import TestClient
 from mockserver import MockServer, Settings
 from mockserver.cli import main
 from mockserver.config import PROJECT_ROOT
+from mockserver.vendors import VENDORS
 
 
 def test_reset_restores_every_api(client: TestClient, server: MockServer) -> None:
@@ -97,14 +98,25 @@ def test_a_bad_record_changes_nothing_and_is_named(
     seed = _records(server, "sessions", 3)
     seed[0]["id"] = 1
     change(seed[1])
-    applications = _records(server, "applications")
-    response = client.post(
-        "/__admin/fixtures/chatkitty", json={"applications": applications, "sessions": seed}
-    )
+    response = client.post("/__admin/fixtures/chatkitty", json={"sessions": seed})
     assert response.status_code == 400
     assert response.json() == {"error": "bad_request", "message": response.json()["message"]}
     assert response.json()["message"].startswith(where)
-    assert server.store.collections("chatkitty") is before  # not even the valid collection
+    assert server.store.collections("chatkitty") is before  # not even the valid records
+
+
+def test_a_bad_collection_keeps_the_valid_one_from_loading(
+    client: TestClient, server: MockServer
+) -> None:
+    before = server.store.collections("superoffice")
+    persons = _records(server, "persons", 2, vendor="superoffice")
+    contacts = _records(server, "contacts", 2, vendor="superoffice")
+    contacts[1].pop("ContactId")
+    response = client.post(
+        "/__admin/fixtures/superoffice", json={"persons": persons, "contacts": contacts}
+    )
+    assert response.status_code == 400
+    assert server.store.collections("superoffice") is before
 
 
 def test_a_data_set_is_held_to_the_vendors_own_rules(
@@ -212,3 +224,155 @@ def test_cli_loads_a_data_set_all_or_nothing(live_url: str, tmp_path: Path) -> N
     assert refused.exit_code == 1
     assert "chatkitty/sessions: at /2/state" in refused.output
     assert run("reset", "--url", live_url).exit_code == 0
+
+
+# -- what a data set may not change: who may do what -------------------------------------------
+
+PRIVILEGED = [
+    (vendor.name, fixture.name)
+    for vendor in VENDORS
+    for fixture in vendor.fixtures
+    if fixture.privileged
+]
+
+
+def test_credentials_and_rights_are_privileged_collections() -> None:
+    """The rule's reach, stated once: every login, token, role and right of every vendor."""
+    assert sorted(PRIVILEGED) == [
+        ("chatkitty", "applications"),
+        ("chatkitty", "clients"),
+        ("hapihub", "accounts"),
+        ("superoffice", "associates"),
+        ("superoffice", "chat_topic_agents"),
+        ("superoffice", "credentials"),
+        ("superoffice", "tokens"),
+        ("twin", "companies"),
+        ("twin", "users"),
+    ]
+
+
+@pytest.mark.parametrize(("vendor", "collection"), PRIVILEGED)
+def test_a_data_set_cannot_change_credentials_or_rights(
+    client: TestClient, server: MockServer, vendor: str, collection: str
+) -> None:
+    before = server.store.collections(vendor)
+    records = _records(server, collection, vendor=vendor)
+    response = client.post(f"/__admin/fixtures/{vendor}", json={collection: records})
+    assert response.status_code == 403
+    assert response.json()["message"].startswith(f"{vendor}/{collection} hold credentials")
+    assert server.store.collections(vendor) is before
+
+
+def test_a_data_set_cannot_make_a_hapihub_admin(client: TestClient, server: MockServer) -> None:
+    """The reproduction: an admin account of one's own, then every session."""
+    accounts = _records(server, "accounts", vendor="hapihub")
+    mine = {**accounts[0], "uid": "mine", "id": "mine", "email": "me@example.com"}
+    response = client.post(
+        "/__admin/fixtures/hapihub",
+        json={"accounts": [*accounts, {**mine, "token": "my-token", "role": "admin"}]},
+    )
+    assert response.status_code == 403
+    answer = client.get("/hapihub/chat-sessions", headers={"Authorization": "Bearer my-token"})
+    assert answer.status_code == 401
+
+
+# -- no page of another origin reads or changes admin state ------------------------------------
+
+EVIL = "http://evil.example"
+
+
+@pytest.mark.parametrize("path", ["/__admin/journal", "/__admin/rules", "/__admin/reset"])
+def test_the_admin_api_answers_no_cors_to_another_origin(client: TestClient, path: str) -> None:
+    preflight = client.options(
+        path,
+        headers={
+            "Origin": EVIL,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
+    read = client.get(path, headers={"Origin": EVIL})
+    for response in (preflight, read):
+        assert "access-control-allow-origin" not in response.headers
+        assert "access-control-allow-credentials" not in response.headers
+    assert (
+        client.get("/chatkitty/chat-sessions", headers={"Origin": EVIL}).headers[
+            "access-control-allow-origin"
+        ]
+        == EVIL
+    )  # the vendor APIs stay open to browser apps
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Content-Type": "application/x-www-form-urlencoded"},
+        {"Content-Type": "text/plain;charset=UTF-8"},
+        {"Content-Type": "multipart/form-data; boundary=x"},
+        {"Origin": EVIL},
+        {"Origin": "null"},  # a sandboxed frame or a file: page
+        {"Origin": "http://testserver:8081"},  # another port is another origin
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Sec-Fetch-Site": "same-site"},  # another port of localhost
+    ],
+)
+def test_a_state_change_a_page_could_send_unasked_is_refused(
+    client: TestClient, server: MockServer, headers: dict[str, str]
+) -> None:
+    server.control.rules.add({"path": "/twin", "status": 503})
+    for method, path in [("POST", "/__admin/reset"), ("DELETE", "/__admin/rules")]:
+        response = client.request(method, path, headers=headers, content=b"a=b")
+        assert response.status_code in (403, 415), response.text
+        assert set(response.json()) == {"error", "message"}
+    assert len(server.control.rules.list()) == 1
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},  # curl, the CLI, a test harness
+        {"Origin": "http://testserver"},  # the admin Swagger UI, same origin
+        {"Sec-Fetch-Site": "same-origin"},
+        {"Sec-Fetch-Site": "none"},  # typed into the address bar
+        {"Content-Type": "application/json"},
+    ],
+)
+def test_the_owners_tools_still_change_state(client: TestClient, headers: dict[str, str]) -> None:
+    assert client.post("/__admin/reset", headers=headers).status_code == 200
+
+
+def test_an_origin_given_explicitly_may_call_the_admin_api_without_credentials() -> None:
+    harness = "http://localhost:3000"
+    server = MockServer(Settings(cors_origins=(harness,)))
+    with server.app.test_client() as client:
+        preflight = client.options(
+            "/__admin/reset",
+            headers={"Origin": harness, "Access-Control-Request-Method": "POST"},
+        )
+        assert preflight.headers["access-control-allow-origin"] == harness
+        assert "access-control-allow-credentials" not in preflight.headers
+        assert client.post("/__admin/reset", headers={"Origin": harness}).status_code == 200
+        assert client.post("/__admin/reset", headers={"Origin": EVIL}).status_code == 403
+
+
+@pytest.mark.parametrize("path", ["/__admin/reset", "/chatkitty/oauth/token"])
+def test_a_host_name_of_another_site_is_refused(client: TestClient, path: str) -> None:
+    """DNS rebinding: a page whose own name now resolves to 127.0.0.1."""
+    response = client.post(path, headers={"Host": "rebind.evil.example"})
+    assert response.status_code == 400
+    assert "--allowed-host rebind.evil.example" in response.text
+
+
+def test_serving_beyond_loopback_without_an_admin_token_warns_loudly(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("MOCKSERVER_ADMIN_TOKEN", raising=False)
+    monkeypatch.setattr("mockserver.cli.uvicorn.run", lambda app, **options: None)
+    exposed = CliRunner().invoke(main, ["serve", "--host", "0.0.0.0", "--port", "8090"])
+    assert exposed.exit_code == 0, exposed.output
+    assert "WARNING: listening on 0.0.0.0" in exposed.output
+    assert "Anyone who can reach port 8090 can reset or replace the mock's data" in exposed.output
+    for args in (["--host", "127.0.0.1"], ["--host", "::1"], ["--admin-token", "t" * 20]):
+        quiet = CliRunner().invoke(main, ["serve", "--port", "8090", *args])
+        assert "WARNING" not in quiet.output, args

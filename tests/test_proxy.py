@@ -161,3 +161,14 @@ def test_paths_outside_the_api_and_fault_rules_answer_in_the_plain_shape(
         "message": faulted.json()["message"],
     }
     assert proxy.get(SESSIONS).status_code == 200
+
+
+def test_the_proxy_has_the_mocks_guards(proxy: TestClient) -> None:
+    cross_site = proxy.post(
+        "/__admin/rules", headers={"Origin": "http://evil.example"}, json={"path": "/x"}
+    )
+    assert cross_site.status_code == 403
+    assert proxy.get("/__admin/rules").json() == {"rules": []}
+    rebound = proxy.get(SESSIONS, headers={"Host": "rebind.evil.example"})
+    assert rebound.status_code == 400
+    assert seen == []  # nothing reached the upstream

@@ -53,8 +53,15 @@ class ChatKitty(VendorAPI):
     name = "chatkitty"
     title = "ChatKitty"
     fixtures = (
-        Fixture("applications", key="id", schema=mock_schema(__name__, "applications")),
-        Fixture("clients", key="client_id", schema=mock_schema(__name__, "clients")),
+        Fixture(
+            "applications",
+            key="id",
+            schema=mock_schema(__name__, "applications"),
+            privileged=True,
+        ),
+        Fixture(
+            "clients", key="client_id", schema=mock_schema(__name__, "clients"), privileged=True
+        ),
         Fixture(
             "sessions",
             key="id",

@@ -79,7 +79,7 @@ class HapiHub(VendorAPI):
     name = "hapihub"
     title = "HAPI Hub"
     fixtures = (
-        Fixture(ACCOUNTS, key="uid", schema=mock_schema(__name__, ACCOUNTS)),
+        Fixture(ACCOUNTS, key="uid", schema=mock_schema(__name__, ACCOUNTS), privileged=True),
         Fixture(SESSIONS, key="id", schema="#/components/schemas/ChatSession"),
     )
 

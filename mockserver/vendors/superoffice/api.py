@@ -60,6 +60,8 @@ _KEYS = {
     "time_zones": "TZLocationCode",
 }
 _RIGHTS = ("CanRespond", "CanNotify", "CanListen", "CanManage")
+# Logins, tokens, rights and who is retired: set by the fixture files, never by a data set.
+_PRIVILEGED = {"credentials", "tokens", "chat_topic_agents", "associates"}
 
 # SuperOffice's words for errors that are not about the request's parameters.
 _ERROR_TYPES = {
@@ -85,10 +87,14 @@ class SuperOffice(VendorAPI):
                 key=key,
                 schema=f"#/components/schemas/{schema}",
                 private_fields=LINK_FIELDS if n == "sessions" else (),
+                privileged=n in _PRIVILEGED,
             )
             for n, (key, schema) in _WIRE.items()
         ),
-        *(Fixture(n, key=key, schema=mock_schema(__name__, n)) for n, key in _KEYS.items()),
+        *(
+            Fixture(n, key=key, schema=mock_schema(__name__, n), privileged=n in _PRIVILEGED)
+            for n, key in _KEYS.items()
+        ),
     )
 
     def check_fixtures(

@@ -62,8 +62,8 @@ class Twin(VendorAPI):
     name = "twin"
     title = "TWIN"
     fixtures = (
-        Fixture("companies", key="id", schema=mock_schema(__name__, "companies")),
-        Fixture("users", key="id", schema=mock_schema(__name__, "users")),
+        Fixture("companies", key="id", schema=mock_schema(__name__, "companies"), privileged=True),
+        Fixture("users", key="id", schema=mock_schema(__name__, "users"), privileged=True),
         Fixture("sessions", key="id", schema="#/components/schemas/SessionInfo"),
     )
 
