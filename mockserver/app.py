@@ -34,6 +34,7 @@ from .faults import FaultMiddleware
 from .fixtures import load_fixtures
 from .hosts import HostGuard
 from .journal import JournalMiddleware, note_error
+from .redaction import install_log_redaction
 from .specs import json_pointer, load_spec
 from .store import Store
 from .validation import VALIDATOR_MAP_ALL_PROBLEMS, ExplodedArraysURIParser
@@ -59,6 +60,7 @@ class MockServer:
 
     def __init__(self, settings: Settings | None = None, control: Control | None = None) -> None:
         self.settings = settings or Settings()
+        install_log_redaction()  # uvicorn's access log writes every query, tokens included
         # The journal and fault rules; a hot reload passes the old server's on.
         self.control = control or Control(self.settings.clock)
         specs = {v.name: load_spec(self.settings.specs_dir / f"{v.name}.yaml") for v in VENDORS}

@@ -11,12 +11,12 @@ fault rule that answered, the proxy's violations) is handed to it through the re
 a mock left running for days must not grow without limit.
 
 Secrets never reach the journal: header and query values whose names say they carry
-credentials are replaced by ``[redacted]`` (see :func:`redact`).
+credentials, and the values a problem about such a field quotes, are replaced by
+``[redacted]`` (:mod:`mockserver.redaction` decides what a secret is).
 """
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from collections import deque
@@ -24,12 +24,12 @@ from collections.abc import Callable, Iterable, MutableMapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .auth import Clock
-from .errors import HTTPError
+from .errors import HTTPError, Problem
+from .redaction import redact_headers, redact_problem, redact_query
 
 __all__ = [
     "DEFAULT_SIZE",
@@ -38,26 +38,10 @@ __all__ = [
     "JournalMiddleware",
     "note",
     "note_error",
-    "redact",
 ]
 
 DEFAULT_SIZE = 1000
 _STATE_KEY = "mockserver.journal"
-_SECRET_NAME = re.compile(
-    r"authorization|cookie|token|secret|password|passwd|api[-_]?key|xsrf|csrf|ticket",
-    re.IGNORECASE,
-)
-REDACTED = "[redacted]"
-
-
-def redact(name: str, value: str) -> str:
-    """``value``, or ``[redacted]`` when ``name`` says it carries a credential.
-
-    Matching on names rather than a fixed list covers every vendor's spelling at once:
-    ``Authorization``, ``Cookie``, ``X-XSRF-TOKEN``, SuperOffice's ``SO-AppToken``, an
-    ``access_token`` query parameter.
-    """
-    return REDACTED if _SECRET_NAME.search(name) else value
 
 
 @dataclass
@@ -144,11 +128,21 @@ def note(scope: MutableMapping[str, Any], message: str) -> None:
 def note_error(
     scope: MutableMapping[str, Any], error: HTTPError | str, problems: Iterable[Any]
 ) -> None:
-    """Record why a request failed: the error's message and every problem, in plain words."""
+    """Record why a request failed: the error's message and every problem, in plain words.
+
+    A problem about a secret field (``password``) loses the value it quotes, in the problem and
+    wherever the error's message repeats it.
+    """
     entry = scope.get("state", {}).get(_STATE_KEY)
-    if entry is not None:
-        entry.error = error.message if isinstance(error, HTTPError) else error
-        entry.problems.extend(str(p) for p in problems)
+    if entry is None:
+        return
+    message = error.message if isinstance(error, HTTPError) else error
+    for problem in problems:
+        redacted = redact_problem(problem) if isinstance(problem, Problem) else problem
+        if redacted is not problem:
+            message = message.replace(str(problem), str(redacted))
+        entry.problems.append(str(redacted))
+    entry.error = message
 
 
 class JournalMiddleware:
@@ -181,8 +175,8 @@ class JournalMiddleware:
             api=self.api_of(path),
             method=scope["method"],
             path=path,
-            query=_redacted_query(scope.get("query_string", b"").decode("latin-1")),
-            headers=_redacted_headers(scope.get("headers", [])),
+            query=redact_query(scope.get("query_string", b"").decode("latin-1")),
+            headers=redact_headers(scope.get("headers", [])),
         )
         # Inner layers may copy the scope; the state dict they share is where they find the entry.
         scope.setdefault("state", {})[_STATE_KEY] = entry
@@ -198,22 +192,3 @@ class JournalMiddleware:
         finally:
             entry.duration_ms = round((time.perf_counter() - started) * 1000, 3)
             self.journal.add(entry)
-
-
-def _redacted_headers(raw: Iterable[tuple[bytes, bytes]]) -> dict[str, str]:
-    headers: dict[str, str] = {}
-    for name_bytes, value_bytes in raw:
-        name = name_bytes.decode("latin-1").lower()
-        value = redact(name, value_bytes.decode("latin-1"))
-        headers[name] = f"{headers[name]}, {value}" if name in headers else value
-    return headers
-
-
-def _redacted_query(query: str) -> str:
-    # Without escapes, a name can only say "token" if the raw text does: most queries stop here.
-    if "%" not in query and not _SECRET_NAME.search(query):
-        return query
-    pairs = parse_qsl(query, keep_blank_values=True)
-    if not any(_SECRET_NAME.search(name) for name, _ in pairs):
-        return query
-    return urlencode([(name, redact(name, value)) for name, value in pairs], safe=",[]")

@@ -43,6 +43,7 @@ from .errors import HTTPError, MethodNotAllowed, NotFound
 from .faults import FaultMiddleware
 from .hosts import HostGuard
 from .journal import JournalMiddleware, note_error
+from .redaction import install_log_redaction
 from .specs import HTTP_METHODS, Spec, load_spec
 from .store import Store
 from .validation import VALIDATOR_MAP_ALL_PROBLEMS, ExplodedArraysURIParser
@@ -254,6 +255,7 @@ def create_proxy(
 ) -> ASGIApp:
     """The proxy with the admin API beside it (journal, fault rules), all journaled, behind the
     same guards as the mock (Host names, pages of other origins)."""
+    install_log_redaction()
     control = control or Control(settings.clock)
     proxy = ValidatingProxy(api, upstream, settings, transport)
     admin = AsyncApp(__name__)
