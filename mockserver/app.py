@@ -40,7 +40,7 @@ from .store import Store
 from .validation import VALIDATOR_MAP_ALL_PROBLEMS, ExplodedArraysURIParser
 from .vendors import VENDORS, VendorAPI
 
-__all__ = ["MockServer", "create_app"]
+__all__ = ["MockServer", "create_app", "error_answer"]
 
 logger = logging.getLogger("mockserver")
 # Connexion warns on every request to an operation with several request media types (our token
@@ -162,20 +162,7 @@ class MockServer:
         note_error(request.scope, error, error.problems)
         if error.status >= 500 and error is not exc:  # a failure, not an answer asked for
             logger.error("%s %s failed", request.method, request.url.path, exc_info=exc)
-        if api is None:
-            return ConnexionResponse(
-                status_code=error.status,
-                body=orjson.dumps({"error": error.reason, "message": error.message}),
-                mimetype="application/json",
-                headers=error.headers,
-            )
-        response = api.render_error(error, request)
-        return ConnexionResponse(
-            status_code=response.status_code,
-            body=response.body,
-            mimetype=response.media_type,
-            headers={k: v for k, v in response.headers.items() if k.lower() != "content-length"},
-        )
+        return error_answer(api, error, request)
 
     @staticmethod
     def _as_http_error(
@@ -210,6 +197,26 @@ class _VendorCORS(CORSMiddleware):
             await self.app(scope, receive, send)
             return
         await super().__call__(scope, receive, send)
+
+
+def error_answer(
+    api: VendorAPI | None, error: HTTPError, request: ConnexionRequest
+) -> ConnexionResponse:
+    """``error`` in ``api``'s shape, or in the plain ``{error, message}`` outside every vendor."""
+    if api is None:
+        return ConnexionResponse(
+            status_code=error.status,
+            body=orjson.dumps({"error": error.reason, "message": error.message}),
+            mimetype="application/json",
+            headers=error.headers,
+        )
+    response = api.render_error(error, request)
+    return ConnexionResponse(
+        status_code=response.status_code,
+        body=response.body,
+        mimetype=response.media_type,
+        headers={k: v for k, v in response.headers.items() if k.lower() != "content-length"},
+    )
 
 
 def _check_handlers(api: VendorAPI) -> None:

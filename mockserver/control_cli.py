@@ -17,7 +17,7 @@ import uvicorn
 
 from .admin import exposure_warning
 from .config import Settings
-from .proxy import create_proxy
+from .proxy import SERVER_OPTIONS, create_proxy
 from .vendors import VENDORS
 
 __all__ = ["journal", "load_fixtures", "proxy", "rules"]
@@ -220,4 +220,5 @@ def proxy(
     if warning:
         click.secho(warning, err=True, fg="red", bold=True)
     click.echo(f"proxy http://{host}:{port}/{api} -> {upstream}  (journal: /__admin/journal)")
-    uvicorn.run(create_proxy(api, upstream, settings), host=host, port=port, log_level=log_level)
+    app = create_proxy(api, upstream, settings)
+    uvicorn.run(app, host=host, port=port, log_level=log_level, **SERVER_OPTIONS)

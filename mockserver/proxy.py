@@ -18,6 +18,13 @@ Every violation is reported in a ``Mock-Violations`` header (count and first mes
 the journal (``GET /__admin/journal``), where credentials are redacted. A QA team sees a
 deployment drift from the contract while using it, without it changing what their app gets.
 
+The proxy never asks the upstream for anything outside the upstream's base path: the path it
+forwards is the request's own segments after ``/<api>``, as the client encoded them, and a
+segment that would climb or split once decoded (``..``, ``%2e%2e``, ``%2F``, ``%5C``) is a 400
+in the vendor's shape. An upstream that cannot be reached is a 502 (504 when it is too slow),
+also in the vendor's shape. The upstream's ``Date`` and ``Server`` headers pass through as they
+came, so the server running the proxy must not add its own (``mockserver proxy`` tells uvicorn).
+
 Schemathesis is imported when a proxy is built, not with this module: the CLI and the mock itself
 do not pay for it unless a proxy runs.
 """
@@ -25,10 +32,10 @@ do not pay for it unless a proxy runs.
 from __future__ import annotations
 
 import copy
-from typing import Any
+from typing import Any, TypedDict
+from urllib.parse import unquote_to_bytes
 
 import httpx
-import orjson
 from connexion import AsyncApp
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from connexion.resolver import Resolver
@@ -37,18 +44,29 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .admin import AdminAPI, AdminGuard, Control, is_admin_path, mount_admin
-from .app import MockServer
+from .app import MockServer, error_answer
 from .config import Settings
-from .errors import HTTPError, MethodNotAllowed, NotFound
+from .errors import BadRequest, HTTPError, MethodNotAllowed, NotFound, error_for_status
 from .faults import FaultMiddleware
-from .hosts import HostGuard
+from .hosts import HostGuard, send_error
 from .journal import JournalMiddleware, note_error
 from .redaction import install_log_redaction
 from .specs import HTTP_METHODS, Spec, load_spec
 from .store import Store
 from .validation import VALIDATOR_MAP_ALL_PROBLEMS, ExplodedArraysURIParser
+from .vendors import vendor_named
 
-__all__ = ["VIOLATIONS_HEADER", "ValidatingProxy", "create_proxy"]
+__all__ = ["SERVER_OPTIONS", "VIOLATIONS_HEADER", "ValidatingProxy", "create_proxy"]
+
+
+class _ServerOptions(TypedDict):
+    server_header: bool
+    date_header: bool
+
+
+SERVER_OPTIONS: _ServerOptions = {"server_header": False, "date_header": False}
+"""uvicorn's options for the proxy: the answer's ``Server`` and ``Date`` are the upstream's."""
+UPSTREAM_TIMEOUT = 60.0
 
 VIOLATIONS_HEADER = "Mock-Violations"
 _HOP_BY_HOP = {
@@ -82,9 +100,10 @@ class ValidatingProxy:
         import schemathesis  # here, not with the module: see its docstring
 
         self.schema = schemathesis.openapi.from_path(self.spec.file)
-        self.client = httpx.AsyncClient(
-            base_url=upstream.rstrip("/"), transport=transport, timeout=60
-        )
+        # The vendor's own error shape for what the proxy itself answers under its prefix.
+        self.vendor = vendor_named(api)(self.spec, Store({}), settings)
+        self.upstream = httpx.URL(upstream)
+        self.client = httpx.AsyncClient(transport=transport, timeout=UPSTREAM_TIMEOUT)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope["path"]
@@ -95,9 +114,18 @@ class ValidatingProxy:
                 scope, receive, send
             )
             return
+        try:
+            target = self._target(scope)
+        except HTTPError as error:
+            await send_error(self._vendor_error, error, scope, receive, send)
+            return
         body = await _read_body(receive)
         problems = [f"request: {p}" for p in await self._check_request(scope, body)]
-        upstream, raw = await self._forward(scope, body)
+        try:
+            upstream, raw = await self._forward(scope, target, body)
+        except httpx.TransportError as exc:
+            await send_error(self._vendor_error, self._unreachable(exc), scope, receive, send)
+            return
         problems += [f"response: {p}" for p in self._check_response(scope, upstream)]
         headers = [
             (name, value)
@@ -126,7 +154,34 @@ class ValidatingProxy:
         await self.checker({**scope, "state": {_PROBLEMS_KEY: problems}}, receive, discard)
         return problems
 
-    async def _forward(self, scope: Scope, body: bytes) -> tuple[httpx.Response, bytes]:
+    def _target(self, scope: Scope) -> bytes:
+        """The upstream's path and query for this request: its base path, then this request's
+        segments after the API's own, each as the client encoded it.
+
+        Decoded, no segment may be a dot segment or hold a slash or backslash: the upstream (or
+        a server in front of it) would resolve those, and could land outside its base path.
+        """
+        raw = scope.get("raw_path") or scope["path"].encode()
+        _, own, *segments = raw.split(b"/")
+        for segment in segments:
+            decoded = unquote_to_bytes(segment)
+            if decoded in (b".", b"..") or b"/" in decoded or b"\\" in decoded:
+                raise BadRequest(
+                    f"The proxy forwards paths under {self.prefix}/ only, and the segment "
+                    f"{segment.decode('latin-1')!r} would leave it (a dot segment, or an encoded "
+                    "slash or backslash)",
+                    reason="path_outside_base",
+                )
+        if unquote_to_bytes(own) != self.prefix[1:].encode():
+            raise BadRequest(f"The proxy forwards paths under {self.prefix}/ only")
+        base = self.upstream.raw_path.partition(b"?")[0].rstrip(b"/")
+        query = scope.get("query_string", b"")
+        path = b"/".join([base, *segments]) or b"/"
+        return path + (b"?" + query if query else b"")
+
+    async def _forward(
+        self, scope: Scope, target: bytes, body: bytes
+    ) -> tuple[httpx.Response, bytes]:
         """The upstream's answer, decoded for checking, and its body's bytes as they came."""
         headers = [
             (name, value)
@@ -135,8 +190,7 @@ class ValidatingProxy:
         ]
         request = self.client.build_request(
             scope["method"],
-            scope["path"].removeprefix(self.prefix) or "/",
-            params=scope.get("query_string", b"").decode("latin-1"),
+            self.upstream.copy_with(raw_path=target),
             headers=headers,
             content=body,
         )
@@ -150,6 +204,19 @@ class ValidatingProxy:
         )
         decoded.elapsed = response.elapsed
         return decoded, raw
+
+    def _unreachable(self, exc: httpx.TransportError) -> HTTPError:
+        where = f"{self.upstream.scheme}://{self.upstream.netloc.decode('ascii')}"
+        if isinstance(exc, httpx.TimeoutException):
+            return error_for_status(
+                504, f"The upstream {where} did not answer within {UPSTREAM_TIMEOUT:.0f} s"
+            )
+        return error_for_status(502, f"The upstream {where} cannot be reached: {exc}")
+
+    def _vendor_error(self, request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+        error = exc if isinstance(exc, HTTPError) else HTTPError(str(exc))
+        note_error(request.scope, error, error.problems)
+        return error_answer(self.vendor, error, request)
 
     def _check_response(self, scope: Scope, response: httpx.Response) -> list[str]:
         local = scope["path"].removeprefix(self.prefix) or "/"
@@ -238,12 +305,7 @@ def _plain_error(request: ConnexionRequest, exc: Exception) -> ConnexionResponse
     """An error of the proxy itself (a fault rule's status, a path it does not serve) as JSON."""
     error = exc if isinstance(exc, HTTPError) else HTTPError(str(exc))
     note_error(request.scope, error, error.problems)
-    return ConnexionResponse(
-        status_code=error.status,
-        body=orjson.dumps({"error": error.reason, "message": error.message}),
-        mimetype="application/json",
-        headers=error.headers,
-    )
+    return error_answer(None, error, request)
 
 
 def create_proxy(

@@ -13,6 +13,8 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import httpx
 import pytest
@@ -20,6 +22,7 @@ import schemathesis
 import uvicorn
 from hypothesis import settings as hypothesis_settings
 from starlette.testclient import TestClient
+from starlette.types import ASGIApp
 
 from mockserver import MockServer, Settings
 
@@ -106,10 +109,15 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def live_url() -> Iterator[str]:
     """A real server on a free loopback port, as `mockserver serve` runs it."""
+    with serving(MockServer(Settings()).app) as url:
+        yield url
+
+
+@contextmanager
+def serving(app: ASGIApp, **options: Any) -> Iterator[str]:
+    """``app`` served by uvicorn (with ``options``) on a free loopback port, for the block."""
     port = _free_port()
-    config = uvicorn.Config(
-        MockServer(Settings()).app, host="127.0.0.1", port=port, log_level="warning"
-    )
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", **options)
     live = uvicorn.Server(config)
     thread = threading.Thread(target=live.run, daemon=True)
     thread.start()
@@ -117,6 +125,8 @@ def live_url() -> Iterator[str]:
     while not live.started:
         assert time.monotonic() < deadline, "the live server did not start in 20 s"
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    live.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        live.should_exit = True
+        thread.join(timeout=10)
