@@ -50,7 +50,7 @@ from .errors import BadRequest, HTTPError, MethodNotAllowed, NotFound, error_for
 from .faults import FaultMiddleware
 from .hosts import HostGuard, send_error
 from .journal import JournalMiddleware, note_error
-from .redaction import install_log_redaction
+from .redaction import install_log_redaction, redact_problem
 from .specs import HTTP_METHODS, Spec, load_spec
 from .store import Store
 from .validation import VALIDATOR_MAP_ALL_PROBLEMS, ExplodedArraysURIParser
@@ -284,7 +284,8 @@ def _request_checker(spec: Spec, prefix: str) -> AsyncApp:
                 error.message.removesuffix("allowed: ") + f"allowed: {', '.join(allowed)}"
             )
         problems = request.scope["state"][_PROBLEMS_KEY]
-        problems += [str(p) for p in error.problems] or [error.message]
+        # Problems are reported as text (header and journal): values of secrets go now.
+        problems += [str(redact_problem(p)) for p in error.problems] or [error.message]
         return ConnexionResponse(status_code=error.status)
 
     app = AsyncApp(__name__)

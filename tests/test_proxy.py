@@ -343,3 +343,19 @@ def _raw_request(host: str, port: int, request_line: str) -> bytes:
         while chunk := sock.recv(65536):
             answer += chunk
     return answer
+
+
+def test_a_secret_the_request_check_quotes_is_redacted() -> None:
+    twin = create_proxy(
+        "twin", "http://upstream.test", Settings(), transport=httpx.ASGITransport(app=UPSTREAM)
+    )
+    with TestClient(twin) as client:
+        answer = client.post(
+            "/twin/api/v1/auth/login", json={"email": "a@b.example", "password": 987654321}
+        )
+        assert "987654321" not in answer.headers[VIOLATIONS_HEADER]
+        entry = client.get("/__admin/journal").json()["entries"][0]
+        assert (
+            "request: body field 'password' must be a string, got [redacted]" in entry["problems"]
+        )
+        assert "987654321" not in str(entry)
