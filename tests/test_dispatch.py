@@ -32,11 +32,15 @@ API_NAMES = [v.name for v in VENDORS]
 
 
 @pytest.fixture(scope="module")
-def connexion_only(clock: FakeClock) -> Iterator[tuple[MockServer, TestClient]]:
+def connexion_only(clock: FakeClock, server: MockServer) -> Iterator[tuple[MockServer, TestClient]]:
     """The same server with nothing compiled: every request goes through Connexion's stack."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(app_module, "compile_api", lambda api: [])
-        server = MockServer(Settings(validate_responses=True, clock=clock))
+        # The same secret, so a token one issues is a token of the other's.
+        settings = Settings(
+            validate_responses=True, clock=clock, token_secret=server.settings.token_secret
+        )
+        server = MockServer(settings)
     assert server.operations == []
     with server.app.test_client() as client:
         yield server, client
