@@ -201,6 +201,13 @@ def load_fixtures(api: str, source: Path, url: str, token: str | None) -> None:
     default=None,
     help="Protect /__admin with this bearer token.  [env: MOCKSERVER_ADMIN_TOKEN]",
 )
+@click.option(
+    "--allowed-host",
+    "allowed_hosts",
+    multiple=True,
+    help="A host name (with dots) clients use to reach the proxy (repeatable; * for any); "
+    "IP addresses, localhost and single-label names always are. A guard against DNS rebinding.",
+)
 @click.option("--log-level", default="info", show_default=True)
 def proxy(
     api: str,
@@ -209,12 +216,15 @@ def proxy(
     port: int,
     specs_dir: Path | None,
     admin_token: str | None,
+    allowed_hosts: tuple[str, ...],
     log_level: str,
 ) -> None:
     """Forward /API/… to UPSTREAM, reporting every contract violation (Mock-Violations header)."""
     defaults = Settings()
     settings = Settings(
-        specs_dir=specs_dir or defaults.specs_dir, admin_token=admin_token, allowed_hosts=(host,)
+        specs_dir=specs_dir or defaults.specs_dir,
+        admin_token=admin_token,
+        allowed_hosts=(*allowed_hosts, host),
     )
     warning = exposure_warning(host, port, admin_token)
     if warning:

@@ -376,3 +376,5 @@ def test_serving_beyond_loopback_without_an_admin_token_warns_loudly(
     for args in (["--host", "127.0.0.1"], ["--host", "::1"], ["--admin-token", "t" * 20]):
         quiet = CliRunner().invoke(main, ["serve", "--port", "8090", *args])
         assert "WARNING" not in quiet.output, args
+    proxy = ["proxy", "chatkitty", "--upstream", "http://127.0.0.1:9", "--host", "0.0.0.0"]
+    assert "WARNING: listening on 0.0.0.0" in CliRunner().invoke(main, proxy).output
