@@ -24,7 +24,7 @@ from .load import Call
 from .mix import mix_for
 from .recorded import mock_url, record
 
-__all__ = ["InProcess", "measure_in_process"]
+__all__ = ["InProcess", "cpu_us", "measure_in_process"]
 
 _BATCHES = 5
 
@@ -47,13 +47,13 @@ def measure_in_process(apis: list[str], requests: int) -> list[InProcess]:
     replay = bare.replay_app(recordings)
     results = []
     for call, recording in zip(calls, recordings, strict=True):
-        mock_us = asyncio.run(_cpu_us(mock, call, requests))
-        bare_us = asyncio.run(_cpu_us(replay, call, requests))
+        mock_us = asyncio.run(cpu_us(mock, call, requests))
+        bare_us = asyncio.run(cpu_us(replay, call, requests))
         results.append(InProcess(call, recording.status, mock_us, bare_us))
     return results
 
 
-async def _cpu_us(app: ASGIApp, call: Call, requests: int) -> float:
+async def cpu_us(app: ASGIApp, call: Call, requests: int) -> float:
     send_one = _sender(app, call)
     for _ in range(min(requests, 200)):  # warm caches, as a running server's are
         await send_one()

@@ -53,7 +53,7 @@ def measure_scale(
     rows = []
     for api in apis:
         for size in sizes:
-            fixtures = _fixture_folder(api, size, tools, work)
+            fixtures = fixture_folder(api, size, tools, work)
             port = free_port()
             name = f"mock-{api}-{size}"
             command = tools.mock_command(port, fixtures)
@@ -108,7 +108,7 @@ def _call_ms(client: httpx.Client, call: Call) -> float:
     return elapsed
 
 
-def _fixture_folder(api: str, size: int, tools: Tools, work: Path) -> Path:
+def fixture_folder(api: str, size: int, tools: Tools, work: Path) -> Path:
     """``work/fixtures-<api>-<size>``: the API's generated set, the others' checked-in ones."""
     folder = work / f"fixtures-{api}-{size}"
     generated = folder / api

@@ -29,8 +29,9 @@ class Tools:
     wiremock_jar: Path
 
     @classmethod
-    def find(cls) -> Tools:
-        """Every tool, or SystemExit naming what is missing (``make bench`` installs it all)."""
+    def find(cls, needed: tuple[str, ...] = ()) -> Tools:
+        """Every tool (or the ``needed`` ones), or SystemExit naming what is missing (``make
+        bench`` installs it all)."""
         bin_dir = Path(sys.executable).parent
         jars = sorted(
             (BENCHMARKS / "node_modules/wiremock/build").glob("wiremock-standalone-*.jar")
@@ -42,7 +43,11 @@ class Tools:
             "wiremock jar": jars[-1] if jars else BENCHMARKS / "node_modules/wiremock",
             "wrk": Path(shutil.which("wrk") or "wrk"),
         }
-        missing = [name for name, path in found.items() if not path.exists()]
+        missing = [
+            name
+            for name, path in found.items()
+            if not path.exists() and (not needed or name in needed)
+        ]
         if missing:
             raise SystemExit(f"missing: {', '.join(missing)} (`make bench` installs them)")
         return cls(

@@ -45,6 +45,8 @@ from .fixtures import check_records
 from .hosts import send_error
 from .journal import Journal
 from .specs import load_spec
+from .state import Backend
+from .state.memory import MemoryBackend
 from .store import Collection, Store
 from .validation import VALIDATOR_MAP_ALL_PROBLEMS
 from .vendors import VendorAPI
@@ -72,15 +74,17 @@ def is_admin_path(path: str) -> bool:
 
 @dataclass
 class Control:
-    """What the control plane keeps across reloads: the journal and the fault rules."""
+    """What the control plane keeps across reloads: the state backend, the journal and the
+    fault rules."""
 
     clock: Clock = time.time
+    backend: Backend = field(default_factory=MemoryBackend)
     journal: Journal = field(init=False)
     rules: FaultRules = field(init=False)
 
     def __post_init__(self) -> None:
-        self.journal = Journal(self.clock)
-        self.rules = FaultRules(self.clock)
+        self.journal = Journal(self.clock, backend=self.backend)
+        self.rules = FaultRules(self.clock, backend=self.backend)
 
 
 def exposure_warning(host: str, port: int, admin_token: str | None) -> str | None:

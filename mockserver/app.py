@@ -24,18 +24,28 @@ from connexion.middleware import MiddlewarePosition
 from connexion.resolver import Resolver
 from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .admin import AdminAPI, AdminGuard, Control, is_admin_path, mount_admin
 from .config import Settings
 from .dispatch import CompiledOperation, Dispatcher, compile_api
-from .errors import HTTPError, MethodNotAllowed, NotFound, SpecError, error_for_status
-from .faults import FaultMiddleware
+from .errors import (
+    BadRequest,
+    HTTPError,
+    MethodNotAllowed,
+    NotFound,
+    SpecError,
+    StateError,
+    error_for_status,
+)
+from .faults import FaultMiddleware, Renderer, answer_error
 from .fixtures import load_fixtures
 from .hosts import HostGuard
 from .journal import JournalMiddleware, note_error
 from .redaction import install_log_redaction
 from .specs import json_pointer, load_spec
+from .state import fingerprint, open_backend
+from .state.namespaces import HEADER, Namespaces, check_name, current
 from .store import Store
 from .validation import VALIDATOR_MAP_ALL_PROBLEMS, ExplodedArraysURIParser
 from .vendors import VENDORS, VendorAPI
@@ -61,16 +71,18 @@ class MockServer:
     def __init__(self, settings: Settings | None = None, control: Control | None = None) -> None:
         self.settings = settings or Settings()
         install_log_redaction()  # uvicorn's access log writes every query, tokens included
-        # The journal and fault rules; a hot reload passes the old server's on.
-        self.control = control or Control(self.settings.clock)
         specs = {v.name: load_spec(self.settings.specs_dir / f"{v.name}.yaml") for v in VENDORS}
-        self.store = Store(
-            {
-                v.name: load_fixtures(
-                    self.settings.fixtures_dir / v.name, v.fixtures, specs[v.name]
-                )
-                for v in VENDORS
-            }
+        fixtures = {
+            v.name: load_fixtures(self.settings.fixtures_dir / v.name, v.fixtures, specs[v.name])
+            for v in VENDORS
+        }
+        # The state backend, journal and fault rules; a hot reload passes the old server's on.
+        self.control = control or Control(self.settings.clock, open_backend(self.settings.state))
+        self.store = Namespaces(
+            fixtures,
+            self.control.backend,
+            self.settings.clock,
+            on_expiry=(self.control.journal.clear, self.control.rules.clear),
         )
         self.apis: dict[str, VendorAPI] = {
             v.name: v(specs[v.name], self.store, self.settings) for v in VENDORS
@@ -78,6 +90,15 @@ class MockServer:
         for api in self.apis.values():
             api.check_fixtures(self.store.collections(api.name), self._fixture_file(api.name))
             _check_handlers(api)
+        # Only now what clients wrote before: the checks above are the fixtures' own.
+        self.seeding = self.store.seed(
+            {
+                v.name: fingerprint(
+                    self.settings.fixtures_dir / v.name / f"{f.name}.json" for f in v.fixtures
+                )
+                for v in VENDORS
+            }
+        )
         self.app = self._build()
 
     def _fixture_file(self, vendor: str) -> Callable[[str], str]:
@@ -101,6 +122,13 @@ class MockServer:
         mount_admin(app, AdminAPI(self.control, self.store, self.apis), self.settings)
         for exc_class in (Exception, HTTPException, ProblemException, HTTPError):
             app.add_error_handler(exc_class, self._handle_error)
+        # Outermost: the request's namespace, and its state as up to date as the backend's.
+        app.add_middleware(
+            StateMiddleware,
+            position=MiddlewarePosition.BEFORE_EXCEPTION,
+            store=self.store,
+            render=self._handle_error,
+        )
         # Outside CORS and error handling, so the journal sees every answer as the client does.
         app.add_middleware(
             JournalMiddleware,
@@ -217,6 +245,42 @@ def error_answer(
         mimetype=response.media_type,
         headers={k: v for k, v in response.headers.items() if k.lower() != "content-length"},
     )
+
+
+class StateMiddleware:
+    """Sets the request's namespace (:data:`~mockserver.state.namespaces.HEADER`) and syncs its
+    state before anything reads it. A bad namespace name answers 400; a backend that cannot be
+    read, 503."""
+
+    def __init__(self, app: ASGIApp, *, store: Store, render: Renderer) -> None:
+        self.app = app
+        self.store = store
+        self.render = render
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        name = ""
+        for header, value in scope["headers"]:
+            if header == _NAMESPACE_HEADER:
+                name = value.decode("latin-1")
+        try:
+            token = current.set(check_name(name) if name else "")
+        except BadRequest as error:
+            await answer_error(self.render, error, scope, receive, send)
+            return
+        try:
+            self.store.sync()
+        except StateError as error:
+            await answer_error(self.render, error, scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
+        finally:
+            current.reset(token)
+
+
+_NAMESPACE_HEADER = HEADER.lower().encode()
 
 
 def _check_handlers(api: VendorAPI) -> None:

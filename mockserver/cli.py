@@ -8,6 +8,7 @@ it is run or its help is shown, and ``proxy`` imports its machinery when it star
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -19,9 +20,11 @@ import uvicorn
 from .admin import exposure_warning
 from .app import MockServer
 from .config import SECRET_FILE, STATE_DIR, Settings, check_secret, stored_secret
-from .control_cli import call_admin, journal, load_fixtures, proxy, rules
-from .errors import StartupError
+from .control_cli import call_admin, journal, load_fixtures, namespace_option, proxy, rules
+from .errors import BadRequest, StartupError, StateError
 from .generators import write_fixtures
+from .state import DEFAULT_URL, describe, open_backend, space
+from .state.namespaces import check_name
 from .vendors import VENDORS
 from .watch import Reloading
 
@@ -56,7 +59,13 @@ class _LazyGroup(click.Group):
 
 @click.group(cls=_LazyGroup, lazy={"contract": "mockserver.contract.command:contract"})
 @click.version_option(package_name="mockserver")
-def main() -> None:
+@click.option(
+    "--namespace",
+    envvar="MOCKSERVER_NAMESPACE",
+    default=None,
+    help="Control this namespace's state, journal and rules (reset, rules, journal, fixtures).",
+)
+def main(namespace: str | None) -> None:
     """OpenAPI-first mock and contract-test server for chat-session APIs."""
 
 
@@ -106,6 +115,19 @@ def main() -> None:
     help="Secret (32+ bytes) signing the tokens the vendor APIs issue.  [default: a random one "
     f"made once and kept in {STATE_DIR}/{SECRET_FILE}, so tokens outlive a restart]",
 )
+@click.option(
+    "--state",
+    default=DEFAULT_URL,
+    show_default=True,
+    help="Where state lives: sqlite:PATH (survives restarts) or memory (this process only).",
+)
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Processes answering on the one port, sharing the state (not with --state memory).",
+)
 @click.option("--log-level", default="info", show_default=True)
 def serve(
     host: str,
@@ -118,9 +140,18 @@ def serve(
     admin_token: str | None,
     allowed_hosts: tuple[str, ...],
     token_secret: str | None,
+    state: str,
+    workers: int,
     log_level: str,
 ) -> None:
     """Serve every vendor API, each under its own prefix, on one port."""
+    if workers > 1 and state == "memory":
+        raise click.UsageError(
+            "--workers needs state the workers share, and --state memory is one process's: "
+            f"use --state sqlite:PATH (the default is {DEFAULT_URL})"
+        )
+    if workers > 1 and reload:
+        raise click.UsageError("--reload restarts one process: leave out --workers")
     defaults = Settings()
     settings = Settings(
         specs_dir=specs_dir or defaults.specs_dir,
@@ -129,44 +160,68 @@ def serve(
         admin_token=admin_token,
         token_secret=token_secret or _or_exit(stored_secret, STATE_DIR),
         allowed_hosts=(*allowed_hosts, host),
+        state=state,
     )
     warning = exposure_warning(host, port, admin_token)
     if warning:
         click.secho(warning, err=True, fg="red", bold=True)
     # Build once before uvicorn runs: a bad spec or fixture is reported as one clear line.
     server = _build_or_exit(settings)
+    click.echo(describe(server.control.backend.url, server.seeding))
     for api in server.apis.values():
         click.echo(f"{api.title:<12} http://{host}:{port}{api.prefix}   (UI {api.prefix}/ui/)")
-    if reload:
-        import os
-
-        os.environ.update(settings.to_env())
-        uvicorn.run(
-            "mockserver.app:create_app",
-            factory=True,
-            host=host,
-            port=port,
-            reload=True,
-            log_level=log_level,
-            loop="uvloop",
-            http="httptools",
-        )
-    else:
-        app = Reloading(settings, server) if watch else server.app
-        # uvloop's event loop and httptools' parser (both C), named rather than left to uvicorn's
-        # "auto", so a missing one fails loudly instead of silently costing throughput.
-        uvicorn.run(app, host=host, port=port, log_level=log_level, loop="uvloop", http="httptools")
+    # uvloop's event loop and httptools' parser (both C), named rather than left to uvicorn's
+    # "auto", so a missing one fails loudly instead of silently costing throughput.
+    options: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "log_level": log_level,
+        "loop": "uvloop",
+        "http": "httptools",
+    }
+    if not reload and workers == 1:
+        uvicorn.run(Reloading(settings, server) if watch else server.app, **options)
+        return
+    # Every worker (or reloaded process) builds its own server from the settings it inherits.
+    server.control.backend.close()
+    del server
+    os.environ.update(settings.to_env())
+    factory = "mockserver.watch:create_watching_app" if watch else "mockserver.app:create_app"
+    uvicorn.run(factory, factory=True, reload=reload, workers=workers, **options)
 
 
 @main.command()
 @click.option("--url", default="http://127.0.0.1:8080", show_default=True, help="The running mock.")
 @click.option("--api", default=None, help="Reset only this API (default: all).")
 @click.option("--token", envvar="MOCKSERVER_ADMIN_TOKEN", help="The mock's --admin-token.")
-def reset(url: str, api: str | None, token: str | None) -> None:
-    """Restore a running mock's state to its fixtures (POST /__admin/reset)."""
-    params = {"api": api} if api else {}
-    answer = call_admin(url, token, "POST", "/reset", params=params)
-    click.echo("reset: " + ", ".join(answer["reset"]))
+@click.option(
+    "--state",
+    default=None,
+    help=f"Reset this state store directly, server running or not (e.g. {DEFAULT_URL}).",
+)
+def reset(url: str, api: str | None, token: str | None, state: str | None) -> None:
+    """Restore the mock's state to its fixtures: a running mock's (POST /__admin/reset), or
+    with --state the store itself, which every server using it sees at its next request."""
+    if state is None:
+        params = {"api": api} if api else {}
+        answer = call_admin(url, token, "POST", "/reset", params=params)
+        click.echo("reset: " + ", ".join(answer["reset"]))
+        return
+    vendors = [v for v in VENDORS if api is None or v.name == api]
+    namespace = namespace_option() or ""
+    if not vendors:
+        raise click.ClickException(
+            f"No API named {api!r}; known: {', '.join(_VENDOR_NAMES.choices)}"
+        )
+    try:
+        if namespace:
+            check_name(namespace)
+        backend = open_backend(state)
+        backend.reset(space(v.name, f.name, namespace) for v in vendors for f in v.fixtures)
+        backend.close()
+    except (StateError, BadRequest) as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo("reset: " + ", ".join(v.name for v in vendors))
 
 
 main.add_command(rules)
@@ -218,7 +273,7 @@ def _or_exit(start: Callable[[_A], _T], argument: _A) -> _T:
     """``start(argument)``, or the StartupError it raises as one line and exit status 2."""
     try:
         return start(argument)
-    except StartupError as exc:
+    except (StartupError, StateError) as exc:
         click.echo(f"mockserver: cannot start: {exc}", err=True)
         sys.exit(2)
 

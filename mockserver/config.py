@@ -48,6 +48,8 @@ class Settings:
     # (a guard against DNS rebinding: a page of another site reaching the mock by a name of its
     # own); "*" accepts every name.
     allowed_hosts: tuple[str, ...] = ()
+    # Where state lives (mockserver.state.open_backend); `mockserver serve` defaults to a file.
+    state: str = "memory"
 
     def to_env(self) -> dict[str, str]:
         return {
@@ -58,6 +60,7 @@ class Settings:
             f"{_ENV_PREFIX}TOKEN_SECRET": self.token_secret,
             f"{_ENV_PREFIX}ADMIN_TOKEN": self.admin_token or "",
             f"{_ENV_PREFIX}ALLOWED_HOSTS": ",".join(self.allowed_hosts),
+            f"{_ENV_PREFIX}STATE": self.state,
         }
 
     @classmethod
@@ -81,6 +84,7 @@ class Settings:
             else stored_secret(STATE_DIR),
             admin_token=get("ADMIN_TOKEN") or None,
             allowed_hosts=listed("ALLOWED_HOSTS"),
+            state=get("STATE") or defaults.state,
         )
 
 

@@ -18,9 +18,10 @@ import uvicorn
 from .admin import exposure_warning
 from .config import Settings
 from .proxy import SERVER_OPTIONS, create_proxy
+from .state.namespaces import HEADER
 from .vendors import VENDORS
 
-__all__ = ["journal", "load_fixtures", "proxy", "rules"]
+__all__ = ["call_admin", "journal", "load_fixtures", "namespace_option", "proxy", "rules"]
 
 _URL = click.option(
     "--url", default="http://127.0.0.1:8080", show_default=True, help="The running mock."
@@ -36,6 +37,9 @@ _TOKEN = click.option(
 def call_admin(url: str, token: str | None, method: str, path: str, **request: Any) -> Any:
     """The JSON answer of an admin API call, or a ClickException carrying the mock's message."""
     headers = {"Authorization": f"Bearer {token}"} if token else {}
+    namespace = namespace_option()
+    if namespace:
+        headers[HEADER] = namespace
     try:
         response = httpx.request(
             method, f"{url.rstrip('/')}/__admin{path}", headers=headers, timeout=10, **request
@@ -49,6 +53,12 @@ def call_admin(url: str, token: str | None, method: str, path: str, **request: A
             message = response.text
         raise click.ClickException(f"{response.status_code}: {message}")
     return response.json()
+
+
+def namespace_option() -> str | None:
+    """The ``mockserver --namespace`` the command runs under (None: the default namespace)."""
+    context = click.get_current_context(silent=True)
+    return context.find_root().params.get("namespace") if context else None
 
 
 # -- fault rules ---------------------------------------------------------------------------------

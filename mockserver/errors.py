@@ -30,6 +30,7 @@ __all__ = [
     "Problem",
     "SpecError",
     "StartupError",
+    "StateError",
     "Unauthorized",
     "UnsupportedMediaType",
     "error_for_status",
@@ -105,6 +106,21 @@ class HTTPError(MockServerError):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.status}, {self.message!r})"
+
+
+class StateError(HTTPError):
+    """The state backend (a SQLite file, a Redis server) cannot be used; names which one.
+
+    At start-up it stops the server like a :class:`StartupError`; while serving it is the
+    request's answer, a 503 in the vendor's shape, and nothing of the request was stored.
+    """
+
+    status = 503
+    reason = "service_unavailable"
+
+    def __init__(self, where: str, message: str) -> None:
+        super().__init__(f"State at {where}: {message}")
+        self.where = where
 
 
 class BadRequest(HTTPError):

@@ -22,12 +22,10 @@ ones, as a client meets them:
 from __future__ import annotations
 
 import asyncio
-import itertools
 import random
 import re
-import threading
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,8 +36,20 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from .auth import Clock
 from .errors import BadRequest, HTTPError, NotFound, error_for_status
 from .journal import note
+from .state import Backend
+from .state.memory import MemoryBackend
+from .state.namespaces import current
+from .store import Collection, Record, Store
 
-__all__ = ["Decision", "DropUnsupported", "FaultMiddleware", "FaultRules", "Rule"]
+__all__ = [
+    "Decision",
+    "DropUnsupported",
+    "FaultMiddleware",
+    "FaultRules",
+    "Renderer",
+    "Rule",
+    "answer_error",
+]
 
 Sleep = Callable[[float], Awaitable[None]]
 Renderer = Callable[[ConnexionRequest, Exception], ConnexionResponse]
@@ -59,7 +69,7 @@ class DropUnsupported(HTTPError):
 
 @dataclass
 class Rule:
-    """One fault rule; ``calls`` and ``fired`` count what it has seen and done."""
+    """One fault rule; ``calls`` and ``fired`` count what it has seen and done (when listed)."""
 
     id: str
     path: str
@@ -89,9 +99,23 @@ class Rule:
         prefix = self.path.rstrip("/")
         return path == prefix or path.startswith(prefix + "/") or prefix == ""
 
+    def outlived(self, now: float) -> bool:
+        return self.ttl is not None and now >= self.created + self.ttl
+
     def expired(self, now: float) -> bool:
         spent = self.times is not None and self.fired >= self.times
-        return spent or (self.ttl is not None and now >= self.created + self.ttl)
+        return spent or self.outlived(now)
+
+    def stored(self) -> dict[str, Any]:
+        """What the state backend keeps of the rule (its counts are shared counters)."""
+        kept = {f: getattr(self, f) for f in _STORED}
+        kept["latency_ms"] = None if self.latency_ms is None else list(self.latency_ms)
+        return kept
+
+    @classmethod
+    def restored(cls, kept: Mapping[str, Any]) -> Rule:
+        latency = kept["latency_ms"]
+        return cls(**{**kept, "latency_ms": None if latency is None else tuple(latency)})
 
     def as_dict(self, now: float) -> dict[str, Any]:
         latency = None
@@ -113,6 +137,9 @@ class Rule:
         }
 
 
+_STORED = ("id", "path", "method", "status", "every", "fault", "times", "ttl", "created")
+
+
 @dataclass(frozen=True)
 class Decision:
     """What the rules say about one call: wait this long, then answer this or break this."""
@@ -123,16 +150,44 @@ class Decision:
     rules: tuple[str, ...] = ()
 
 
-class FaultRules:
-    """The rules in force, in the order they were made; thread-safe."""
+_RULES = "rules"  # the one record holding every rule, in the order they were made
 
-    def __init__(self, clock: Clock = time.time, rng: random.Random | None = None) -> None:
+
+class FaultRules:
+    """The rules in force, in the order they were made, shared by every worker.
+
+    They live in the state backend as one record (made and removed by atomic read-modify-writes)
+    and each rule's calls and firings are shared counters, so "every third call" counts the
+    calls every worker answered, and a rule that may fire ``times`` times does so that often in
+    all.
+    """
+
+    def __init__(
+        self,
+        clock: Clock = time.time,
+        rng: random.Random | None = None,
+        *,
+        backend: Backend | None = None,
+        space: str = "control",
+    ) -> None:
         self.clock = clock
         self.rng = rng or random.Random()
         self.sleep: Sleep = asyncio.sleep
-        self._rules: list[Rule] = []
-        self._ids = itertools.count(1)
-        self._lock = threading.Lock()
+        self.backend = backend if backend is not None else MemoryBackend()
+        self._space = space
+        self._stores: dict[str, Store] = {}  # namespace -> the replica of its rules
+        self._compiled: tuple[Record | None, Sequence[Rule]] = (None, ())
+
+    @property
+    def _store(self) -> Store:
+        """The rules of the current request's namespace: each has its own."""
+        namespace = current.get()
+        store = self._stores.get(namespace)
+        if store is None:
+            empty = {"key": _RULES, "next": 1, "rules": []}
+            fixtures = {self._space: {_RULES: ("key", [empty])}}
+            store = self._stores[namespace] = Store(fixtures, self.backend, namespace)
+        return store
 
     def add(self, definition: Mapping[str, Any]) -> Rule:
         """A rule from the admin API's (already schema-checked) definition."""
@@ -152,9 +207,11 @@ class FaultRules:
                 raise BadRequest(f"latency_ms: max ({high}) is below min ({low})")
             bounds = (low, high)
         method = definition.get("method")
-        with self._lock:
+        made: list[Rule] = []
+
+        def append(kept: Record) -> Record:
             rule = Rule(
-                id=f"r{next(self._ids)}",
+                id=f"r{kept['next']}",
                 path=path,
                 method=method.upper() if method else None,
                 status=status,
@@ -165,26 +222,39 @@ class FaultRules:
                 ttl=definition.get("ttl"),
                 created=self.clock(),
             )
-            self._rules.append(rule)
-        return rule
+            made.append(rule)
+            return {**kept, "next": kept["next"] + 1, "rules": [*kept["rules"], rule.stored()]}
+
+        self._collection().update(_RULES, append)
+        return made[0]
 
     def list(self) -> list[Rule]:
-        with self._lock:
-            self._expire()
-            return list(self._rules)
+        """The rules in force; the expired ones are dropped."""
+        self._store.sync()
+        now = self.clock()
+        rules = [self._counted(rule) for rule in self._rules()]
+        live = [rule for rule in rules if not rule.expired(now)]
+        if len(live) < len(rules):
+            ids = {rule.id for rule in live}
+            self._collection().update(
+                _RULES,
+                lambda kept: {**kept, "rules": [r for r in kept["rules"] if r["id"] in ids]},
+            )
+        return live
 
     def remove(self, rule_id: str) -> None:
-        with self._lock:
-            kept = [r for r in self._rules if r.id != rule_id]
-            if len(kept) == len(self._rules):
-                known = ", ".join(r.id for r in self._rules) or "none"
+        def without(kept: Record) -> Record:
+            rules = [r for r in kept["rules"] if r["id"] != rule_id]
+            if len(rules) == len(kept["rules"]):
+                known = ", ".join(r["id"] for r in kept["rules"]) or "none"
                 raise NotFound(f"No rule {rule_id!r}; rules in force: {known}")
-            self._rules = kept
+            return {**kept, "rules": rules}
+
+        self._collection().update(_RULES, without)
 
     def clear(self) -> int:
-        with self._lock:
-            count = len(self._rules)
-            self._rules = []
+        count = len(self.list())
+        self._collection().update(_RULES, lambda kept: {**kept, "rules": []})
         return count
 
     def decide(self, method: str, path: str) -> Decision:
@@ -192,29 +262,51 @@ class FaultRules:
 
         Latencies add up; the first firing rule with a status or a fault decides the outcome.
         """
-        delay, outcome, fired = 0.0, None, []
-        with self._lock:
-            self._expire()
-            for rule in self._rules:
-                if not rule.matches(method, path):
-                    continue
-                rule.calls += 1
-                if rule.calls % rule.every:
-                    continue
-                rule.fired += 1
-                fired.append(rule.id)
-                if rule.latency_ms is not None:
-                    delay += self.rng.uniform(*rule.latency_ms) / 1000
-                if outcome is None and (rule.status is not None or rule.fault is not None):
-                    outcome = rule
-            self._expire()
+        delay, outcome, fired, spent = 0.0, None, [], False
+        self._store.sync()
+        now = self.clock()
+        for rule in self._rules():
+            if rule.outlived(now):
+                spent = True
+                continue
+            if not rule.matches(method, path):
+                continue
+            if self.backend.incr(self._counter(rule, "calls")) % rule.every:
+                continue
+            firing = self.backend.incr(self._counter(rule, "fired"))
+            if rule.times is not None and firing > rule.times:
+                spent = True
+                continue
+            fired.append(rule.id)
+            if rule.latency_ms is not None:
+                delay += self.rng.uniform(*rule.latency_ms) / 1000
+            if outcome is None and (rule.status is not None or rule.fault is not None):
+                outcome = rule
+        if spent:  # rules that can no longer fire stop being counted
+            self.list()
         if outcome is None:
             return Decision(delay, rules=tuple(fired))
         return Decision(delay, outcome.status, outcome.fault, tuple(fired))
 
-    def _expire(self) -> None:
-        now = self.clock()
-        self._rules = [r for r in self._rules if not r.expired(now)]
+    def _collection(self) -> Collection:
+        return self._store.collections(self._space)[_RULES]
+
+    def _rules(self) -> Sequence[Rule]:
+        """The rules as last synced, compiled once per change."""
+        kept = self._collection().get(_RULES)
+        compiled_from, rules = self._compiled
+        if kept is not compiled_from:
+            rules = [Rule.restored(r) for r in kept["rules"]] if kept else []
+            self._compiled = (kept, rules)
+        return rules
+
+    def _counted(self, rule: Rule) -> Rule:
+        calls = self.backend.incr(self._counter(rule, "calls"), 0)
+        fired = self.backend.incr(self._counter(rule, "fired"), 0)
+        return Rule.restored({**rule.stored(), "calls": calls, "fired": fired})
+
+    def _counter(self, rule: Rule, kind: str) -> str:
+        return f"{self._collection().space}/{rule.id}/{kind}"
 
 
 class FaultMiddleware:
@@ -263,9 +355,7 @@ class FaultMiddleware:
             await self.app(scope, receive, send)
 
     async def _answer(self, error: HTTPError, scope: Scope, receive: Receive, send: Send) -> None:
-        answer = self.render(ConnexionRequest(scope, receive), error)
-        response = Response(answer.body, answer.status_code, dict(answer.headers), answer.mimetype)
-        await response(scope, receive, send)
+        await answer_error(self.render, error, scope, receive, send)
 
     async def _truncated(self, scope: Scope, receive: Receive, send: Send) -> None:
         """The status line and headers as they were, then half the body, then no more."""
@@ -282,6 +372,15 @@ class FaultMiddleware:
             {"type": "http.response.body", "body": body[: len(body) // 2], "more_body": True}
         )
         await _close_connection(receive)
+
+
+async def answer_error(
+    render: Renderer, error: HTTPError, scope: Scope, receive: Receive, send: Send
+) -> None:
+    """Answer ``error`` from a middleware, as the server's error handler renders it."""
+    answer = render(ConnexionRequest(scope, receive), error)
+    response = Response(answer.body, answer.status_code, dict(answer.headers), answer.mimetype)
+    await response(scope, receive, send)
 
 
 async def _close_connection(receive: Receive) -> bool:

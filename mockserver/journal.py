@@ -7,8 +7,9 @@ read the same journal (``GET /__admin/journal``).
 :class:`JournalMiddleware` sits near the top of the ASGI stack and times every request outside
 ``/__admin``. What it cannot see from the outside (the validation problems behind a 400, the
 fault rule that answered, the proxy's violations) is handed to it through the request scope with
-:func:`note_error` and :func:`note`, by whoever found it. Entries live in a bounded ring buffer:
-a mock left running for days must not grow without limit.
+:func:`note_error` and :func:`note`, by whoever found it. Entries live in a bounded log of the
+state backend, which every worker shares: a mock left running for days must not grow without
+limit.
 
 Secrets never reach the journal: header and query values whose names say they carry
 credentials, and the values a problem about such a field quotes, are replaced by
@@ -17,9 +18,7 @@ credentials, and the values a problem about such a field quotes, are replaced by
 
 from __future__ import annotations
 
-import threading
 import time
-from collections import deque
 from collections.abc import Callable, Iterable, MutableMapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -30,6 +29,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from .auth import Clock
 from .errors import HTTPError, Problem
 from .redaction import redact_headers, redact_problem, redact_query
+from .state import Backend
+from .state.memory import MemoryBackend
+from .state.namespaces import current
 
 __all__ = [
     "DEFAULT_SIZE",
@@ -65,22 +67,36 @@ class Entry:
 
 
 class Journal:
-    """The last ``size`` requests, newest last, safe to read while requests are recorded."""
+    """The last ``size`` requests, in the state backend's bounded log ``log``.
 
-    def __init__(self, clock: Clock = time.time, size: int = DEFAULT_SIZE) -> None:
+    Every worker of a server appends to the same log, so the journal shows requests from all
+    of them; the memory backend keeps it in this process.
+    """
+
+    def __init__(
+        self,
+        clock: Clock = time.time,
+        size: int = DEFAULT_SIZE,
+        *,
+        backend: Backend | None = None,
+        log: str = "journal",
+    ) -> None:
         self.clock = clock
-        self._entries: deque[Entry] = deque(maxlen=size)
-        self._lock = threading.Lock()
+        self.size = size
+        self.backend: Backend = backend if backend is not None else MemoryBackend()
+        self._log = log
+
+    @property
+    def log(self) -> str:
+        """The log of the current request's namespace: each has its own journal."""
+        namespace = current.get()
+        return f"{namespace}:{self._log}" if namespace else self._log
 
     def add(self, entry: Entry) -> None:
-        with self._lock:
-            self._entries.append(entry)
+        self.backend.append(self.log, entry.as_dict(), self.size)
 
     def clear(self) -> int:
-        with self._lock:
-            count = len(self._entries)
-            self._entries.clear()
-        return count
+        return self.backend.clear(self.log)
 
     def entries(
         self,
@@ -91,14 +107,13 @@ class Journal:
         limit: int = 100,
     ) -> list[Entry]:
         """Newest first. ``status`` is exact (``404``) or a class (``4xx``); ``path`` a prefix."""
-        with self._lock:
-            snapshot = list(self._entries)
+        stored = (Entry(**e) for e in self.backend.entries(self.log, self.size))
         selected = [
-            e
-            for e in reversed(snapshot)
-            if (api is None or e.api == api)
-            and (status is None or _status_matches(e.status, status))
-            and (path is None or e.path.startswith(path))
+            entry
+            for entry in stored
+            if (api is None or entry.api == api)
+            and (status is None or _status_matches(entry.status, status))
+            and (path is None or entry.path.startswith(path))
         ]
         return selected[:limit]
 

@@ -1,11 +1,18 @@
-"""The one place state lives: every vendor's collections, in memory, in one process.
+"""Every vendor's collections, as this process sees them: replicas of the shared state.
+
+The state itself lives in a backend (:mod:`mockserver.state`: memory, a SQLite file), which
+every worker of the server shares. A :class:`Store` keeps each collection whole in this
+process, because the vendors' queries (filter, sort, page, the caches below) need it there, and
+:meth:`Store.sync` brings it up to date with the backend at the start of every request, so what
+any worker wrote is what the next request reads.
 
 Records are plain dicts exactly as loaded from the fixtures (wire fields plus any private ones).
-Readers get the stored dicts and must not mutate them; writers go through :meth:`Collection.put`
-or :meth:`Collection.update`, which replace a record whole under a lock, so a concurrent reader
-sees either the old or the new record, never half of a change. The server runs as one process
-(``mockserver serve`` has no worker option for this reason), so what one client writes every
-other client reads.
+Readers get the stored dicts and must not mutate them; writers go through
+:meth:`Collection.put`, :meth:`Collection.insert`, :meth:`Collection.update` or
+:meth:`Collection.delete`, which the backend applies atomically (``update`` as a
+read-modify-write no other write can interleave with, on any process), and whose result
+replaces the record whole in the replica, so a concurrent reader sees either the old or the
+new record, never half of a change.
 
 Because records never change in place, anything computed from a collection (an order, the
 records matching some criteria) stays true until the next write. :class:`View` carries that
@@ -19,11 +26,13 @@ ones before it did, rather than a new scan and sort of the whole collection.
 from __future__ import annotations
 
 import bisect
-import copy
 import threading
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Self, SupportsIndex
+
+from .state import Backend, Base, Seeding, SpaceState, space
+from .state.memory import MemoryBackend
 
 __all__ = ["Collection", "Record", "Store", "View", "view_of"]
 
@@ -162,7 +171,12 @@ def view_of(records: object) -> View | None:
 
 
 class Collection:
-    """Records of one kind, keyed by one field, in insertion order."""
+    """Records of one kind, keyed by one field, in insertion order.
+
+    A collection a :class:`Store` made is a replica of one space of the store's backend: its
+    writes go to the backend and come back as changes. One made on its own holds what it was
+    given and is read-only (a data set being checked before it is loaded, say).
+    """
 
     def __init__(self, name: str, key: str, records: Sequence[Record] = ()) -> None:
         self.name = name
@@ -174,7 +188,10 @@ class Collection:
         # Each key's insertion number, the tie-break of every cached order; made on the first
         # write that has cached results to keep, so loading 100k records does not pay for it.
         self._positions: dict[Any, int] | None = None
+        self._numbered = 0  # insertion numbers handed out: deleted keys keep theirs
         self.version = 0
+        self._store: Store | None = None
+        self.space = name
 
     def __len__(self) -> int:
         return len(self._records)
@@ -229,37 +246,86 @@ class Collection:
 
     def put(self, record: Record) -> Record:
         """Insert or replace the record with this record's key."""
-        with self._lock:
-            old = self._records.get(record[self.key])
-            self._records[record[self.key]] = record
-            self._changed(old, record)
+        store = self._owner()
+        key = record[self.key]
+        stamp = store.backend.put(self.space, key, record, store.base(self))
+        store.wrote(self, stamp, key, record)
         return record
+
+    def insert(self, record: Record) -> bool:
+        """Insert the record unless its key is taken, here or on any other process: False then.
+
+        What claims a name (an id, a used token) goes through this rather than a check and a
+        :meth:`put`, between which another process could claim it too.
+        """
+        store = self._owner()
+        key = record[self.key]
+        stamp = store.backend.insert(self.space, key, record, store.base(self))
+        if stamp is None:
+            store.sync()
+            return False
+        store.wrote(self, stamp, key, record)
+        return True
 
     def update(self, key: Any, change: Callable[[Record], Record]) -> Record:
         """Apply ``change`` to a copy of the record atomically and store what it returns.
 
-        ``change`` may raise to refuse the update; nothing is stored then. Running it under the
-        lock is what makes read-check-write sequences (lifecycle transitions) safe against
-        concurrent requests.
+        ``change`` may raise to refuse the update; nothing is stored then. It runs while no
+        other write to the state can happen, on this process or another, which is what makes
+        read-check-write sequences (lifecycle transitions) safe against concurrent requests.
+        KeyError: no record has this key.
         """
-        with self._lock:
-            current = self._records[key]
-            updated = change(copy.deepcopy(current))
-            self._records[key] = updated
-            self._changed(current, updated)
+        store = self._owner()
+        stamp, updated = store.backend.update(self.space, key, change, store.base(self))
+        store.wrote(self, stamp, key, updated)
         return updated
 
-    def _changed(self, old: Record | None, new: Record) -> None:
-        """After a write (under the lock): keep what can be kept of the cached results."""
+    def _owner(self) -> Store:
+        if self._store is None:
+            raise TypeError(f"collection {self.name!r} was made outside a store: read-only")
+        return self._store
+
+    def delete(self, key: Any) -> Record | None:
+        """Remove the record with this key; the record removed, or None when there was none."""
+        store = self._owner()
+        old = self.get(key)
+        stamp = store.backend.delete(self.space, key, store.base(self))
+        if stamp is None:
+            store.sync()
+            return None
+        store.wrote(self, stamp, key, None)
+        return old
+
+    def _apply(self, key: Any, record: Record | None) -> None:
+        """Take a write the backend has stored (this process's or another's; None: deleted)."""
+        with self._lock:
+            if record is None:
+                old = self._records.pop(key, None)
+                if old is None:
+                    return
+                if self._derived and self._positions is None:
+                    self._number_positions()  # the removed record is found by its number
+            else:
+                old = self._records.get(key)
+                self._records[key] = record
+            self._changed(old, record)
+
+    def _changed(self, old: Record | None, new: Record | None) -> None:
+        """After a write (under the lock): keep what can be kept of the cached results.
+
+        ``new`` is None for a deletion. Insertion numbers of deleted keys stay: only their order
+        matters, and a key written again gets a new, last one, as its place in ``_records``.
+        """
         self._snapshot = None
         self.version += 1
         positions = self._positions
-        if positions is not None and old is None:
-            positions[new[self.key]] = len(positions)
+        if positions is not None and old is None and new is not None:
+            positions[new[self.key]] = self._numbered
+            self._numbered += 1
         if not self._derived:
             return
         if positions is None:
-            positions = self._positions = {k: i for i, k in enumerate(self._records)}
+            positions = self._number_positions()
 
         def position(record: Record) -> int:
             return positions[record[self.key]]
@@ -267,6 +333,11 @@ class Collection:
         # A copy of the items: readers reorder the cache without the lock (see derived).
         cached = list(self._derived.items())
         self._derived = {key: found for key, found in cached if found.move(old, new, position)}
+
+    def _number_positions(self) -> dict[Any, int]:
+        positions = self._positions = {k: i for i, k in enumerate(self._records)}
+        self._numbered = len(positions)
+        return positions
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,9 +348,11 @@ class _Derived:
     passes: Test | None
     rank: Rank | None
 
-    def move(self, old: Record | None, new: Record, position: Callable[[Record], int]) -> bool:
-        """Replace ``old`` (None: nothing) by ``new`` in this result, in place; False when it
-        cannot be kept and must be dropped, to be rebuilt by its next reader."""
+    def move(
+        self, old: Record | None, new: Record | None, position: Callable[[Record], int]
+    ) -> bool:
+        """Replace ``old`` (None: nothing) by ``new`` (None: nothing) in this result, in place;
+        False when it cannot be kept and must be dropped, to be rebuilt by its next reader."""
         passes, rank = self.passes, self.rank
         if passes is None or rank is None:
             return False
@@ -294,7 +367,7 @@ class _Derived:
                 if records[at] is not old:
                     return False
                 del records[at]
-            if passes(new):
+            if new is not None and passes(new):
                 _insert(records, new, place)
         except (TypeError, IndexError):  # values the order cannot compare: rebuilt on use
             return False
@@ -315,19 +388,96 @@ def _insert(records: list[Record], record: Record, place: Callable[[Record], Any
 
 
 class Store:
-    """Every vendor's collections, restorable to the fixtures they were loaded from."""
+    """Every vendor's collections: replicas of the state a :class:`~mockserver.state.Backend`
+    keeps, on top of the fixtures they were loaded from.
 
-    def __init__(self, fixtures: Mapping[str, Mapping[str, tuple[str, Sequence[Record]]]]) -> None:
+    A new store holds the fixtures; :meth:`seed` (or :meth:`sync`) takes what the backend kept.
+    :meth:`sync` brings them up to date (the server calls it at the start of every request),
+    so what any process wrote is what the next request reads. A space reset or loaded gets a
+    new :class:`Collection` object; caches valid for one collection object at one version
+    therefore stay valid exactly as long as what they were computed from.
+    """
+
+    def __init__(
+        self,
+        fixtures: Mapping[str, Mapping[str, tuple[str, Sequence[Record]]]],
+        backend: Backend | None = None,
+        namespace: str = "",
+    ) -> None:
         """``fixtures``: vendor -> collection name -> (key field, records)."""
         self._fixtures = fixtures
+        self.namespace = namespace
+        self.backend: Backend = backend if backend is not None else MemoryBackend()
         self._vendors: dict[str, dict[str, Collection]] = {}
-        self.reset()
+        self._spaces: dict[str, tuple[str, str]] = {}  # space -> (vendor, collection)
+        self._bases: dict[str, dict[Any, Record]] = {}
+        self._lock = threading.RLock()
+        self._seen = 0
+        for vendor, collections in fixtures.items():
+            self._vendors[vendor] = {}
+            for name, (key, records) in collections.items():
+                self._spaces[space(vendor, name, namespace)] = (vendor, name)
+                self._vendors[vendor][name] = self._replica(vendor, name, key, records)
 
     def vendors(self) -> list[str]:
         return list(self._fixtures)
 
+    def spaces(self, vendor: str | None = None) -> list[str]:
+        """The backend's names for a vendor's collections (all vendors': None)."""
+        return [s for s, (v, _) in self._spaces.items() if vendor is None or v == vendor]
+
     def collections(self, vendor: str) -> Mapping[str, Collection]:
         return self._vendors[vendor]
+
+    def seed(self, fingerprints: Mapping[str, str]) -> dict[str, Seeding]:
+        """Tie the backend's state to the fixtures of these fingerprints (vendor -> hash).
+
+        A vendor whose fixtures changed since its state was made starts again from them.
+        """
+        seeding = {
+            vendor: self.backend.seed(vendor, fingerprint, self.spaces(vendor))
+            for vendor, fingerprint in fingerprints.items()
+        }
+        self.sync()
+        return seeding
+
+    def sync(self) -> None:
+        """Catch up with what was written since the last sync, by any process."""
+        if self.backend.stamp() == self._seen:
+            return
+        with self._lock:
+            changes = self.backend.changes(self._seen)
+            for space, state in changes.rebuilt.items():
+                if space in self._spaces:  # a backend may hold spaces other stores keep
+                    self._rebuild(space, state)
+            for change in changes.records:
+                found = self._spaces.get(change.space)
+                if found is None:
+                    continue
+                collection = self._vendors[found[0]][found[1]]
+                if change.position > self._seen:  # made since: an older one here was deleted
+                    collection._apply(change.key, None)
+                collection._apply(change.key, change.record)
+            self._seen = max(self._seen, changes.stamp)
+
+    def wrote(self, collection: Collection, stamp: int, key: Any, record: Record | None) -> None:
+        """After a write through the backend: take it, and whatever came before it."""
+        with self._lock:
+            if stamp == self._seen + 1 and self._current(collection):
+                collection._apply(key, record)
+                self._seen = stamp
+                return
+        self.sync()
+
+    def base(self, collection: Collection) -> Base:
+        """The fixture records of a collection by key, for the backend's read-modify-writes."""
+        space = collection.space
+        index = self._bases.get(space)
+        if index is None:
+            vendor, name = self._spaces[space]
+            key, records = self._fixtures[vendor][name]
+            index = self._bases[space] = {r[key]: r for r in records}
+        return index.get
 
     def reset(self, vendor: str | None = None) -> None:
         """Throw away every change and start again from the fixtures (one vendor, or all).
@@ -335,19 +485,40 @@ class Store:
         No copy is needed: stored records are never changed in place (``update`` works on a copy
         and ``put`` replaces), so the fixture records can be shared by every generation.
         """
-        for name, collections in self._fixtures.items():
-            if vendor is None or vendor == name:
-                self._vendors[name] = {
-                    cname: Collection(cname, key, records)
-                    for cname, (key, records) in collections.items()
-                }
+        self.backend.reset(self.spaces(vendor))
+        self.sync()
 
     def load(self, vendor: str, collections: Mapping[str, tuple[str, Sequence[Record]]]) -> None:
         """Replace some of a vendor's collections with new records, all at once.
 
-        The caller has validated every record; the swap is one assignment, so a concurrent
-        request sees the old data set or the new one, never a mix. ``reset`` still goes back
-        to the fixtures the store was made with.
+        The caller has validated every record; the backend swaps them in one transaction, so a
+        request sees the old data set or the new one, never a mix. ``reset`` still goes back to
+        the fixtures the store was made with.
         """
-        fresh = {name: Collection(name, key, rows) for name, (key, rows) in collections.items()}
-        self._vendors[vendor] = {**self._vendors[vendor], **fresh}
+        self.backend.load(
+            {space(vendor, name, self.namespace): rows for name, rows in collections.items()}
+        )
+        self.sync()
+
+    def _current(self, collection: Collection) -> bool:
+        vendor, name = self._spaces[collection.space]
+        return self._vendors[vendor].get(name) is collection
+
+    def _replica(self, vendor: str, name: str, key: str, records: Sequence[Record]) -> Collection:
+        collection = Collection(name, key, records)
+        collection._store = self
+        collection.space = space(vendor, name, self.namespace)
+        return collection
+
+    def _rebuild(self, space: str, state: SpaceState) -> None:
+        """A space's new epoch: its fixtures (unless loaded over) and what was written since."""
+        vendor, name = self._spaces[space]
+        key, fixtures = self._fixtures[vendor][name]
+        collection = self._replica(vendor, name, key, () if state.loaded else fixtures)
+        for change in state.records:  # by position: the fixtures' own first, then the new
+            if change.record is None or change.position:
+                collection._records.pop(change.key, None)
+            if change.record is not None:
+                collection._records[change.key] = change.record
+        # One assignment: a concurrent reader has the old mapping or the new one.
+        self._vendors[vendor] = {**self._vendors[vendor], name: collection}

@@ -8,8 +8,9 @@ server or entirely on the new one. A change that does not load keeps the old ser
 logs the file and JSON pointer of the error, so a typo in a fixture costs a log line, not a
 crashed mock.
 
-The journal and the fault rules (:class:`~mockserver.admin.Control`) carry over; the store is
-the new fixtures', since those are what changed. Code changes are uvicorn's ``--reload``.
+The state backend, the journal and the fault rules (:class:`~mockserver.admin.Control`) carry
+over; an API whose fixture files changed starts again from them (its state was made from others),
+the others keep what clients wrote. Code changes are uvicorn's ``--reload``.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from .app import MockServer
 from .config import Settings
 from .errors import StartupError
 
-__all__ = ["Reloading"]
+__all__ = ["Reloading", "create_watching_app"]
 
 logger = logging.getLogger("mockserver")
 
@@ -89,3 +90,12 @@ class Reloading:
 
 def _spec_or_fixture(_: object, path: str) -> bool:
     return path.endswith(_WATCHED_SUFFIXES)
+
+
+def create_watching_app() -> Reloading:
+    """ASGI app factory of ``serve --watch`` when each worker builds its own server.
+
+    Every worker watches the files and reloads by itself; the first to seed a changed API's
+    state from the new fixtures does it for all (the others find it seeded from them).
+    """
+    return Reloading(Settings.from_env())

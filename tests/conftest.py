@@ -25,6 +25,7 @@ from starlette.testclient import TestClient
 from starlette.types import ASGIApp
 
 from mockserver import MockServer, Settings
+from mockserver.state import Backend, open_backend
 
 hypothesis_settings.register_profile("ci", derandomize=True, database=None)
 hypothesis_settings.register_profile("fuzz", max_examples=1000, database=None, print_blob=True)
@@ -130,3 +131,30 @@ def serving(app: ASGIApp, **options: Any) -> Iterator[str]:
     finally:
         live.should_exit = True
         thread.join(timeout=10)
+
+
+BACKENDS = ("memory", "sqlite")
+"""Every state backend the conformance tests run against (tests/test_store.py and others)."""
+
+MakeBackend = Callable[[], Backend]
+
+
+@pytest.fixture(params=BACKENDS)
+def make_backend(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[MakeBackend]:
+    """Makes fresh backends of one kind, each on its own state; all closed after the test."""
+    made: list[Backend] = []
+
+    def make() -> Backend:
+        if request.param == "memory":
+            backend = open_backend("memory")
+        else:
+            folder = tmp_path_factory.mktemp("state")
+            backend = open_backend(f"sqlite:{folder / 'state.db'}")
+        made.append(backend)
+        return backend
+
+    yield make
+    for backend in made:
+        backend.close()

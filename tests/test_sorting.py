@@ -1,11 +1,12 @@
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mockserver.filtering import equals, filter_records
 from mockserver.sorting import SortKey, sort_records
-from mockserver.store import Collection
+from mockserver.store import Store
+from tests.conftest import MakeBackend
 
 RECORDS = [
     {"id": 1, "name": "beta", "score": 2, "user": {"age": 30}},
@@ -79,17 +80,20 @@ _STEPS = st.lists(
 )
 
 
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])  # it makes backends
 @given(
     records=st.lists(st.fixed_dictionaries(_VALUES), max_size=12),
     steps=_STEPS,
 )
 def test_cached_filter_and_sort_chains_answer_exactly_as_plain_lists_do(
-    records: list[dict],
+    make_backend: MakeBackend,
+    records: list[dict],  # type: ignore[type-arg]
     steps: list[tuple[str, list]],  # type: ignore[type-arg]
 ) -> None:
-    """Answers come from the cache, kept up to date across writes, and equal fresh ones."""
+    """Answers come from the cache, kept up to date across writes, and equal fresh ones, on
+    every state backend."""
     rows = [{"id": i, **r} for i, r in enumerate(records)]
-    collection = Collection("c", "id", rows)
+    collection = Store({"v": {"c": ("id", rows)}}, make_backend()).collections("v")["c"]
     for _ in range(3):  # later rounds are answered from what earlier ones cached
         cached: object = collection
         plain: list = list(collection.all())  # type: ignore[type-arg]

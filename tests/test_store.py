@@ -1,82 +1,236 @@
+"""The store and its backends: one conformance suite, run against every backend.
+
+Every test gets ``make_backend`` (tests/conftest.py), parametrized over memory and SQLite; two
+stores on one backend stand for two workers (or replicas) sharing it.
+"""
+
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 import pytest
 
 from mockserver.store import MAX_DERIVED, Collection, Store, View, view_of
+from tests.conftest import MakeBackend
+
+Fixtures = dict[str, dict[str, tuple[str, list[dict[str, Any]]]]]
 
 
-def test_update_is_atomic_under_concurrency() -> None:
-    collection = Collection("c", "id", [{"id": 1, "n": 0}])
+def make_store(make_backend: MakeBackend, records: list[dict[str, Any]]) -> tuple[Store, Store]:
+    """Two replicas of one vendor ``v`` with one collection ``c``, sharing one backend."""
+    backend = make_backend()
+    fixtures: Fixtures = {"v": {"c": ("id", records)}}
+    return Store(fixtures, backend), Store(fixtures, backend)
 
-    def bump() -> None:
-        for _ in range(200):
-            collection.update(1, lambda r: {**r, "n": r["n"] + 1})
 
-    threads = [threading.Thread(target=bump) for _ in range(8)]
+def collection_of(store: Store) -> Collection:
+    return store.collections("v")["c"]
+
+
+def test_update_is_atomic_under_concurrency_across_replicas(make_backend: MakeBackend) -> None:
+    stores = make_store(make_backend, [{"id": 1, "n": 0}])
+
+    def bump(store: Store) -> None:
+        for _ in range(100):
+            collection_of(store).update(1, lambda r: {**r, "n": r["n"] + 1})
+
+    threads = [threading.Thread(target=bump, args=(stores[i % 2],)) for i in range(6)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert collection.get(1) == {"id": 1, "n": 1600}
+    for store in stores:
+        store.sync()
+        assert collection_of(store).get(1) == {"id": 1, "n": 600}
 
 
-def test_refused_update_changes_nothing() -> None:
-    collection = Collection("c", "id", [{"id": 1, "n": 0}])
+def test_refused_update_changes_nothing(make_backend: MakeBackend) -> None:
+    store, other = make_store(make_backend, [{"id": 1, "n": 0}])
 
-    def refuse(record: dict) -> dict:  # type: ignore[type-arg]
+    def refuse(record: dict[str, Any]) -> dict[str, Any]:
         record["n"] = 99
         raise ValueError("no")
 
     with pytest.raises(ValueError, match="no"):
-        collection.update(1, refuse)
-    assert collection.get(1) == {"id": 1, "n": 0}
+        collection_of(store).update(1, refuse)
+    other.sync()
+    assert collection_of(store).get(1) == collection_of(other).get(1) == {"id": 1, "n": 0}
 
 
-def test_an_update_changes_its_own_copy_not_the_records_sharing_its_strings() -> None:
+def test_update_of_a_missing_key_is_a_key_error(make_backend: MakeBackend) -> None:
+    store, _ = make_store(make_backend, [{"id": 1}])
+    with pytest.raises(KeyError):
+        collection_of(store).update(2, dict)
+
+
+def test_a_write_is_read_by_the_other_replica_after_its_sync(make_backend: MakeBackend) -> None:
+    store, other = make_store(make_backend, [{"id": 1, "n": 0}])
+    collection_of(store).put({"id": 2, "n": 5})
+    collection_of(store).update(1, lambda r: {**r, "n": 1})
+    assert 2 not in collection_of(other)  # not before it syncs
+    other.sync()
+    assert list(collection_of(other)) == [{"id": 1, "n": 1}, {"id": 2, "n": 5}]
+
+
+def test_insertion_order_is_the_same_on_every_replica(make_backend: MakeBackend) -> None:
+    store, other = make_store(make_backend, [{"id": 0}])
+    for key in range(1, 7):  # each replica writes without having seen the other's last write
+        collection_of(store if key % 2 else other).put({"id": key})
+        collection_of(other if key % 2 else store).update(0, lambda r, k=key: {**r, "last": k})
+    store.sync()
+    other.sync()
+    assert [r["id"] for r in collection_of(store)] == [0, 1, 2, 3, 4, 5, 6]
+    assert list(collection_of(store)) == list(collection_of(other))
+
+
+def test_insert_claims_a_key_once_across_replicas(make_backend: MakeBackend) -> None:
+    store, other = make_store(make_backend, [{"id": "fixture"}])
+    assert not collection_of(store).insert({"id": "fixture", "taken": True})
+    assert collection_of(store).insert({"id": "new", "by": "store"})
+    assert not collection_of(other).insert({"id": "new", "by": "other"})
+    assert collection_of(other).get("new") == {"id": "new", "by": "store"}
+
+
+def test_a_deletion_is_seen_by_every_replica_and_a_key_made_again_is_last(
+    make_backend: MakeBackend,
+) -> None:
+    store, other = make_store(make_backend, [{"id": 1, "n": 1}, {"id": 2, "n": 2}])
+    collection = collection_of(store)
+    ranked = collection.derived(
+        "n",
+        lambda: sorted(collection.all(), key=lambda r: r["n"]),
+        passes=lambda r: True,
+        rank=lambda r: (r["n"],),
+    )
+    collection.put({"id": 3, "n": 3})
+    assert collection.delete(1) == {"id": 1, "n": 1}  # a fixture record
+    assert collection.delete(3) == {"id": 3, "n": 3}  # a written one
+    assert collection.delete(3) is None
+    assert [r["id"] for r in ranked] == [2]  # the kept result lost them too
+    with pytest.raises(KeyError):
+        collection.update(1, dict)
+    assert collection.insert({"id": 1, "n": 0})
+    other.sync()
+    for replica in (store, other):
+        assert [r["id"] for r in collection_of(replica)] == [2, 1]
+    store.reset()
+    other.sync()
+    assert [r["id"] for r in collection_of(other)] == [1, 2]
+
+
+def test_an_update_changes_its_own_copy_not_the_records_sharing_its_strings(
+    make_backend: MakeBackend,
+) -> None:
     status = "".join(["AC", "TIVE"])  # one object in both records, as the fixture loader shares it
     fixtures = [{"id": 1, "status": status, "tags": ["a"]}, {"id": 2, "status": status, "tags": []}]
-    store = Store({"v": {"c": ("id", fixtures)}})
-    collection = store.collections("v")["c"]
+    store, _ = make_store(make_backend, fixtures)
 
-    def change(record: dict) -> dict:  # type: ignore[type-arg]
+    def change(record: dict[str, Any]) -> dict[str, Any]:
         record["tags"].append("b")
         record["status"] = "ENDED"
         return record
 
-    collection.update(1, change)
-    assert collection.get(1) == {"id": 1, "status": "ENDED", "tags": ["a", "b"]}
-    assert collection.get(2) == {"id": 2, "status": "ACTIVE", "tags": []}
+    collection_of(store).update(1, change)
+    assert collection_of(store).get(1) == {"id": 1, "status": "ENDED", "tags": ["a", "b"]}
+    assert collection_of(store).get(2) == {"id": 2, "status": "ACTIVE", "tags": []}
     assert fixtures[0] == {"id": 1, "status": "ACTIVE", "tags": ["a"]}
     store.reset()
-    assert store.collections("v")["c"].get(1) == {"id": 1, "status": "ACTIVE", "tags": ["a"]}
+    assert collection_of(store).get(1) == {"id": 1, "status": "ACTIVE", "tags": ["a"]}
 
 
-def test_reset_restores_the_fixtures_for_one_vendor_or_all() -> None:
-    store = Store({"a": {"c": ("id", [{"id": 1}])}, "b": {"c": ("id", [{"id": 1}])}})
+def test_reset_restores_the_fixtures_for_one_vendor_or_all_on_every_replica(
+    make_backend: MakeBackend,
+) -> None:
+    backend = make_backend()
+    fixtures: Fixtures = {"a": {"c": ("id", [{"id": 1}])}, "b": {"c": ("id", [{"id": 1}])}}
+    store, other = Store(fixtures, backend), Store(fixtures, backend)
     for vendor in ("a", "b"):
         store.collections(vendor)["c"].put({"id": 2})
+    other.sync()
+    before = other.collections("a")["c"]
     store.reset("a")
-    assert len(store.collections("a")["c"]) == 1
-    assert len(store.collections("b")["c"]) == 2
+    other.sync()
+    for replica in (store, other):
+        assert len(replica.collections("a")["c"]) == 1
+        assert len(replica.collections("b")["c"]) == 2
+    assert other.collections("a")["c"] is not before  # a new epoch: caches of the old one go
     store.reset()
-    assert len(store.collections("b")["c"]) == 1
+    other.sync()
+    assert len(other.collections("b")["c"]) == 1
 
 
-def test_snapshot_is_refreshed_after_a_write() -> None:
+def test_load_replaces_the_records_everywhere_until_a_reset(make_backend: MakeBackend) -> None:
+    store, other = make_store(make_backend, [{"id": 1}, {"id": 2}])
+    store.load("v", {"c": ("id", [{"id": 9, "loaded": True}, {"id": 3}])})
+    collection_of(store).put({"id": 4})
+    other.sync()
+    assert [r["id"] for r in collection_of(other)] == [9, 3, 4]
+    with pytest.raises(KeyError):  # the fixtures are not under a loaded collection
+        collection_of(other).update(1, dict)
+    assert collection_of(other).insert({"id": 1})
+    store.reset()
+    other.sync()
+    assert [r["id"] for r in collection_of(other)] == [1, 2]
+
+
+def test_seeding_restores_the_state_of_the_same_fixtures_and_reseeds_after_a_change(
+    make_backend: MakeBackend,
+) -> None:
+    backend = make_backend()
+    fixtures: Fixtures = {"v": {"c": ("id", [{"id": 1}])}}
+    first = Store(fixtures, backend)
+    assert first.seed({"v": "one"}) == {"v": "seeded"}
+    collection_of(first).put({"id": 2})
+    again = Store(fixtures, backend)
+    assert again.seed({"v": "one"}) == {"v": "restored"}
+    assert [r["id"] for r in collection_of(again)] == [1, 2]
+    changed = Store(fixtures, backend)
+    assert changed.seed({"v": "two"}) == {"v": "reseeded"}
+    assert [r["id"] for r in collection_of(changed)] == [1]
+
+
+def test_a_collection_made_outside_a_store_is_read_only() -> None:
     collection = Collection("c", "id", [{"id": 1}])
+    with pytest.raises(TypeError, match="read-only"):
+        collection.put({"id": 2})
+    assert collection.get(1) == {"id": 1}
+
+
+def test_counters_are_shared(make_backend: MakeBackend) -> None:
+    backend = make_backend()
+    assert [backend.incr("a") for _ in range(3)] == [1, 2, 3]
+    assert backend.incr("b", 5) == 5
+    assert backend.incr("a", 0) == 3
+
+
+def test_logs_are_bounded_newest_first_and_clearable(make_backend: MakeBackend) -> None:
+    backend = make_backend()
+    for n in range(5):
+        backend.append("journal", {"n": n}, limit=3)
+    backend.append("other", {"n": 99}, limit=3)
+    assert backend.entries("journal", 10) == [{"n": 4}, {"n": 3}, {"n": 2}]
+    assert backend.entries("journal", 2) == [{"n": 4}, {"n": 3}]
+    assert backend.clear("journal") == 3
+    assert backend.entries("journal", 10) == []
+    assert backend.entries("other", 10) == [{"n": 99}]
+
+
+def test_snapshot_is_refreshed_after_a_write(make_backend: MakeBackend) -> None:
+    store, _ = make_store(make_backend, [{"id": 1}])
+    collection = collection_of(store)
     first = collection.all()
     assert collection.all() is first
     collection.put({"id": 2})
     assert [r["id"] for r in collection.all()] == [1, 2]
 
 
-def test_derived_results_are_cached_until_the_next_write() -> None:
-    collection = Collection("c", "id", [{"id": 1}, {"id": 2}])
+def test_derived_results_are_cached_until_the_next_write(make_backend: MakeBackend) -> None:
+    store, _ = make_store(make_backend, [{"id": 1}, {"id": 2}])
+    collection = collection_of(store)
     builds: list[int] = []
 
-    def build() -> list[dict]:  # type: ignore[type-arg]
+    def build() -> list[dict[str, Any]]:
         builds.append(collection.version)
         return [r for r in collection.all() if r["id"] > 1]
 
@@ -87,30 +241,37 @@ def test_derived_results_are_cached_until_the_next_write() -> None:
     assert builds == [0, 1]
 
 
-def test_a_result_that_says_how_it_was_selected_is_kept_up_to_date_across_writes() -> None:
-    collection = Collection("c", "id", [{"id": i, "n": n} for i, n in enumerate([5, 1, 3])])
+def test_a_result_that_says_how_it_was_selected_is_kept_up_to_date_across_writes(
+    make_backend: MakeBackend,
+) -> None:
+    store, other = make_store(make_backend, [{"id": i, "n": n} for i, n in enumerate([5, 1, 3])])
+    collection = collection_of(store)
     builds: list[int] = []
 
-    def build() -> list[dict]:  # type: ignore[type-arg]
+    def build() -> list[dict[str, Any]]:
         builds.append(collection.version)
         return sorted((r for r in collection.all() if r["n"] > 1), key=lambda r: -r["n"])
 
-    def derived() -> list[dict]:  # type: ignore[type-arg]
+    def derived() -> list[dict[str, Any]]:
         return collection.derived(
             "big", build, passes=lambda r: r["n"] > 1, rank=lambda r: (-r["n"],)
         )
 
     assert [r["id"] for r in derived()] == [0, 2]
     collection.put({"id": 3, "n": 4})  # new, placed by rank
-    collection.update(0, lambda r: {**r, "n": 3})  # changed: moves, ties keep insertion order
+    collection_of(other).update(0, lambda r: {**r, "n": 3})  # another replica's write
+    store.sync()
     collection.put({"id": 2, "n": 0})  # changed: no longer passes
     collection.put({"id": 4, "n": 3})
     assert [r["id"] for r in derived()] == [3, 0, 4]
     assert builds == [0]
 
 
-def test_records_added_while_nothing_is_cached_are_placed_by_insertion_later() -> None:
-    collection = Collection("c", "id", [{"id": 1, "n": 1}])
+def test_records_added_while_nothing_is_cached_are_placed_by_insertion_later(
+    make_backend: MakeBackend,
+) -> None:
+    store, _ = make_store(make_backend, [{"id": 1, "n": 1}])
+    collection = collection_of(store)
 
     def derived() -> list[int]:
         records = collection.derived(
@@ -133,12 +294,15 @@ def test_records_added_while_nothing_is_cached_are_placed_by_insertion_later() -
     assert derived() == [3, 1, 4, 5, 2]
 
 
-def test_a_kept_result_the_order_cannot_place_a_record_in_is_rebuilt() -> None:
-    collection = Collection("c", "id", [{"id": 1, "n": 1}])
+def test_a_kept_result_the_order_cannot_place_a_record_in_is_rebuilt(
+    make_backend: MakeBackend,
+) -> None:
+    store, _ = make_store(make_backend, [{"id": 1, "n": 1}])
+    collection = collection_of(store)
     builds: list[int] = []
 
-    def derived() -> list[dict]:  # type: ignore[type-arg]
-        def build() -> list[dict]:  # type: ignore[type-arg]
+    def derived() -> list[dict[str, Any]]:
+        def build() -> list[dict[str, Any]]:
             builds.append(collection.version)
             return list(collection.all())
 
@@ -150,10 +314,11 @@ def test_a_kept_result_the_order_cannot_place_a_record_in_is_rebuilt() -> None:
     assert builds == [0, 1]
 
 
-def test_a_result_built_across_a_write_is_not_kept() -> None:
-    collection = Collection("c", "id", [{"id": 1}])
+def test_a_result_built_across_a_write_is_not_kept(make_backend: MakeBackend) -> None:
+    store, _ = make_store(make_backend, [{"id": 1}])
+    collection = collection_of(store)
 
-    def build_while_writing() -> list[dict]:  # type: ignore[type-arg]
+    def build_while_writing() -> list[dict[str, Any]]:
         stale = list(collection.all())
         collection.put({"id": 2})
         return stale
@@ -172,8 +337,9 @@ def test_derived_results_are_bounded_oldest_unused_first() -> None:
     assert collection.derived(1, lambda: [{"id": "rebuilt"}]) == [{"id": "rebuilt"}]
 
 
-def test_view_of_accepts_collections_and_current_views_only() -> None:
-    collection = Collection("c", "id", [{"id": 1}])
+def test_view_of_accepts_collections_and_current_views_only(make_backend: MakeBackend) -> None:
+    store, _ = make_store(make_backend, [{"id": 1}])
+    collection = collection_of(store)
     view = collection.all()
     assert view_of(collection) is view
     assert view_of([{"id": 1}]) is None

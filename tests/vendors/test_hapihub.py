@@ -752,3 +752,16 @@ def test_a_fixture_breaking_the_lifecycle_stops_start_up(
     assert caught.value.file == str(file)
     assert caught.value.pointer == f"/{index}{pointer}"
     assert words in caught.value.message
+
+
+def test_a_new_id_another_session_holds_is_never_reused(
+    client: TestClient, server: MockServer, conforms: Conforms, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ids are claimed in the store (insert-if-absent), not checked and then put."""
+    taken = stored(server)[0]
+    api = server.apis["hapihub"]
+    ids = iter([taken["id"], "000000000000000000000001"])
+    monkeypatch.setattr(api, "_new_id", lambda now: next(ids))
+    created = create(client, conforms)
+    assert created["id"] == "000000000000000000000001"
+    assert server.store.collections("hapihub")["sessions"].get(taken["id"]) == taken

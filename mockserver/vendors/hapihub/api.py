@@ -198,16 +198,19 @@ class HapiHub(VendorAPI):
         _refuse_server_fields(body, _LIFECYCLE_FIELDS)
         self._check_participants(body["participants"])
         now = self._now()
-        session: Record = {
-            "id": self._new_id(now),
-            "createdAt": body.get("createdAt", now),
-            "createdBy": self.principal["sub"],
-            "type": body.get("type", "telemed"),
-        }
-        if "room" in body:
-            session["room"] = body["room"]
-        session["participants"] = list(body["participants"])
-        return self.respond(self.collection(SESSIONS).put(session))
+        sessions = self.collection(SESSIONS)
+        while True:  # an id is claimed in the store, so no two requests on any worker share one
+            session: Record = {
+                "id": self._new_id(now),
+                "createdAt": body.get("createdAt", now),
+                "createdBy": self.principal["sub"],
+                "type": body.get("type", "telemed"),
+            }
+            if "room" in body:
+                session["room"] = body["room"]
+            session["participants"] = list(body["participants"])
+            if sessions.insert(session):
+                return self.respond(session)
 
     async def patch_chat_session(self, id_: str, body: Mapping[str, Any]) -> Response:
         _refuse_server_fields(body, _PATCH_REFUSED)
@@ -255,12 +258,8 @@ class HapiHub(VendorAPI):
         return int(self.settings.clock() * 1000)
 
     def _new_id(self, now: int) -> str:
-        """A MongoDB ObjectId: creation second, this server's random part, a counter."""
-        sessions = self.collection(SESSIONS)
-        while True:
-            candidate = f"{now // 1000:08x}{self._machine}{next(self._counter) % 0x1000000:06x}"
-            if candidate not in sessions:
-                return candidate
+        """A MongoDB ObjectId: creation second, this process's random part, a counter."""
+        return f"{now // 1000:08x}{self._machine}{next(self._counter) % 0x1000000:06x}"
 
     def error_body(self, error: HTTPError, request: Request) -> dict[str, Any]:
         body = feathers.error_body(error)

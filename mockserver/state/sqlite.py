@@ -1,0 +1,365 @@
+"""The ``sqlite:PATH`` backend: state in one file, durable, shared by every worker on the host.
+
+Python's own :mod:`sqlite3`, called directly: a hop to a thread costs more than these queries.
+The file is in WAL mode, so readers never wait for the writer, with ``synchronous=NORMAL``: a
+commit survives the server's ``kill -9`` (it is in the WAL file when the call returns), though
+not a power cut between checkpoints, which a mock can afford. Every write is one
+``BEGIN IMMEDIATE`` transaction, so read-modify-writes from several processes queue for the
+file's one write lock instead of racing; a writer waits up to :data:`BUSY_TIMEOUT` for it.
+
+Records are stored as JSON (:func:`~mockserver.encoding.json_bytes`, any integer size) keyed by
+their key's JSON, so an integer key comes back an integer.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import logging
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from ..encoding import json_bytes
+from ..errors import StateError
+from . import Base, Change, Changes, Record, Seeding, SpaceState
+
+__all__ = ["BUSY_TIMEOUT", "FLUSH_INTERVAL", "SQLiteBackend"]
+
+BUSY_TIMEOUT = 5.0  # seconds a write waits for another process's transaction before giving up
+FLUSH_INTERVAL = 0.05  # seconds a log entry may wait to be written with the ones after it
+
+logger = logging.getLogger("mockserver")
+
+_INSERT = "INSERT INTO records (space, key, position, stamp, body) VALUES (?, ?, ?, ?, ?)"
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS stamp (one INTEGER PRIMARY KEY CHECK (one = 1), value INTEGER NOT NULL);
+INSERT OR IGNORE INTO stamp VALUES (1, 0);
+CREATE TABLE IF NOT EXISTS spaces (
+    space TEXT PRIMARY KEY, epoch INTEGER NOT NULL, changed INTEGER NOT NULL,
+    loaded INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS records (
+    space TEXT NOT NULL, key TEXT NOT NULL, position INTEGER NOT NULL, stamp INTEGER NOT NULL,
+    body BLOB, PRIMARY KEY (space, key)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS records_by_stamp ON records (stamp);
+CREATE TABLE IF NOT EXISTS fingerprints (grp TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS logs (
+    log TEXT NOT NULL, n INTEGER NOT NULL, body BLOB NOT NULL, PRIMARY KEY (log, n)
+) WITHOUT ROWID;
+"""
+
+
+class SQLiteBackend:
+    """A :class:`~mockserver.state.Backend` in one SQLite file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.url = f"sqlite:{path}"
+        self._lock = threading.RLock()
+        self._queue: list[tuple[str, bytes, int]] = []
+        self._queue_lock = threading.Lock()
+        self._flusher: threading.Thread | None = None
+        self._closing = threading.Event()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(
+                path, timeout=BUSY_TIMEOUT, isolation_level=None, check_same_thread=False
+            )
+            with self._errors():
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute("PRAGMA synchronous=NORMAL")
+                with self._write():
+                    for statement in _SCHEMA.split(";"):
+                        if statement.strip():
+                            self._db.execute(statement)
+        except OSError as exc:
+            raise StateError(str(path), f"cannot create the state file: {exc}") from None
+        except sqlite3.Error as exc:
+            raise StateError(str(path), _explain(exc)) from None
+
+    # -- the interface -------------------------------------------------------------------------
+
+    def seed(self, group: str, fingerprint: str, spaces: Sequence[str]) -> Seeding:
+        with self._write():
+            row = self._one("SELECT value FROM fingerprints WHERE grp = ?", group)
+            if row is not None and row[0] == fingerprint:
+                return "restored"
+            self._db.execute(
+                "INSERT OR REPLACE INTO fingerprints (grp, value) VALUES (?, ?)",
+                (group, fingerprint),
+            )
+            if row is None:
+                return "seeded"
+            self._reset(spaces)
+            return "reseeded"
+
+    def stamp(self) -> int:
+        with self._errors():
+            row = self._one("SELECT value FROM stamp")
+        assert row is not None
+        return int(row[0])
+
+    def changes(self, since: int) -> Changes:
+        with self._read():
+            stamp = int(self._one("SELECT value FROM stamp")[0])
+            rebuilt = {
+                space: SpaceState(epoch, bool(loaded), self._space_records(space))
+                for space, epoch, loaded in self._db.execute(
+                    "SELECT space, epoch, loaded FROM spaces WHERE changed > ?", (since,)
+                ).fetchall()
+            }
+            records = [
+                Change(space, orjson.loads(key), position, _record(body))
+                for space, key, position, body in self._db.execute(
+                    "SELECT space, key, position, body FROM records WHERE stamp > ? "
+                    "ORDER BY position",
+                    (since,),
+                )
+                if space not in rebuilt
+            ]
+        return Changes(stamp, rebuilt, records)
+
+    def put(self, space: str, key: Any, record: Record, base: Base) -> int:
+        with self._write():
+            return self._store(space, key, record, self._in_fixtures(space, key, base))
+
+    def insert(self, space: str, key: Any, record: Record, base: Base) -> int | None:
+        with self._write():
+            if self._current(space, key, base) is not None:
+                return None
+            return self._store(space, key, record)
+
+    def update(
+        self, space: str, key: Any, change: Callable[[Record], Record], base: Base
+    ) -> tuple[int, Record]:
+        with self._write():
+            current = self._current(space, key, base)
+            if current is None:
+                raise KeyError(key)
+            updated = change(current)
+            return self._store(space, key, updated, self._in_fixtures(space, key, base)), updated
+
+    def delete(self, space: str, key: Any, base: Base) -> int | None:
+        with self._write():
+            if self._current(space, key, base) is None:
+                return None
+            return self._store(space, key, None)
+
+    def reset(self, spaces: Iterable[str]) -> int:
+        with self._write():
+            return self._reset(spaces)
+
+    def load(self, spaces: Mapping[str, tuple[str, Sequence[Record]]]) -> int:
+        with self._write():
+            stamp = 0
+            for space, (key, records) in spaces.items():
+                first = self._fresh(space, loaded=True) + 1
+                stamp = self._advance(len(records))
+                self._db.executemany(
+                    _INSERT,
+                    (
+                        (space, _key(record[key]), first + i, stamp, json_bytes(record))
+                        for i, record in enumerate(records)
+                    ),
+                )
+                self._db.execute("UPDATE spaces SET changed = ? WHERE space = ?", (stamp, space))
+            return stamp
+
+    def incr(self, counter: str, by: int = 1) -> int:
+        with self._write():
+            row = self._one(
+                "INSERT INTO counters (name, value) VALUES (?, ?) "
+                "ON CONFLICT (name) DO UPDATE SET value = value + excluded.value RETURNING value",
+                counter,
+                by,
+            )
+        assert row is not None
+        return int(row[0])
+
+    def append(self, log: str, entry: Mapping[str, Any], limit: int) -> None:
+        """Queued, and written with the others queued within :data:`FLUSH_INTERVAL`.
+
+        A journal entry per request would otherwise cost every read a write transaction; this
+        process's own :meth:`entries` see every entry, other processes' within the interval.
+        """
+        with self._queue_lock:
+            self._queue.append((log, json_bytes(entry), limit))
+            if self._flusher is None:
+                self._flusher = threading.Thread(target=self._flush_often, daemon=True)
+                self._flusher.start()
+
+    def entries(self, log: str, limit: int) -> list[dict[str, Any]]:
+        self._flush()
+        with self._errors():
+            rows = self._db.execute(
+                "SELECT body FROM logs WHERE log = ? ORDER BY n DESC LIMIT ?", (log, limit)
+            ).fetchall()
+        return [orjson.loads(body) for (body,) in rows]
+
+    def clear(self, log: str) -> int:
+        self._flush()
+        with self._write():
+            return self._db.execute("DELETE FROM logs WHERE log = ?", (log,)).rowcount
+
+    def close(self) -> None:
+        self._closing.set()
+        if self._flusher is not None:
+            self._flusher.join()
+        with self._lock:
+            self._db.close()
+
+    # -- the queued log entries ----------------------------------------------------------------
+
+    def _flush_often(self) -> None:
+        while not self._closing.wait(FLUSH_INTERVAL):
+            try:
+                self._flush()
+            except StateError as exc:  # the next request's own call reports it to its client
+                logger.error("journal entries lost: %s", exc.message)
+        with contextlib.suppress(StateError):
+            self._flush()
+
+    def _flush(self) -> None:
+        with self._queue_lock:
+            queued, self._queue = self._queue, []
+        if not queued:
+            return
+        with self._write():
+            last: dict[str, tuple[int, int]] = {}
+            for log, body, limit in queued:
+                n = last[log][0] + 1 if log in last else self._last(log) + 1
+                self._db.execute("INSERT INTO logs (log, n, body) VALUES (?, ?, ?)", (log, n, body))
+                last[log] = (n, limit)
+            # Entries are numbered 1, 2, … per log: this drops exactly what falls off the end.
+            for log, (n, limit) in last.items():
+                self._db.execute("DELETE FROM logs WHERE log = ? AND n <= ?", (log, n - limit))
+
+    def _last(self, log: str) -> int:
+        return int(self._one("SELECT max(n) FROM logs WHERE log = ?", log)[0] or 0)
+
+    # -- inside a transaction ------------------------------------------------------------------
+
+    def _one(self, sql: str, *args: Any) -> Any:
+        return self._db.execute(sql, args).fetchone()
+
+    def _advance(self, by: int = 1) -> int:
+        return int(self._one("UPDATE stamp SET value = value + ? RETURNING value", by)[0])
+
+    def _current(self, space: str, key: Any, base: Base) -> Record | None:
+        row = self._one("SELECT body FROM records WHERE space = ? AND key = ?", space, _key(key))
+        if row is not None:
+            return _record(row[0])
+        loaded = self._one("SELECT loaded FROM spaces WHERE space = ?", space)
+        if loaded is not None and loaded[0]:
+            return None
+        found = base(key)
+        return None if found is None else copy.deepcopy(found)
+
+    def _in_fixtures(self, space: str, key: Any, base: Base) -> bool:
+        """Whether a first write of ``key`` overrides a record of the fixtures (its place kept)."""
+        if self._one("SELECT 1 FROM records WHERE space = ? AND key = ?", space, _key(key)):
+            return False
+        loaded = self._one("SELECT loaded FROM spaces WHERE space = ?", space)
+        return not (loaded and loaded[0]) and base(key) is not None
+
+    def _store(self, space: str, key: Any, record: Record | None, fixture: bool = False) -> int:
+        stamp = self._advance()
+        # A record made again after its deletion is a new one: last in insertion order.
+        self._db.execute(
+            f"{_INSERT} ON CONFLICT (space, key) DO UPDATE SET stamp = excluded.stamp, "
+            "body = excluded.body, "
+            "position = CASE WHEN body IS NULL THEN excluded.position ELSE position END",
+            (
+                space,
+                _key(key),
+                0 if fixture else stamp,
+                stamp,
+                None if record is None else json_bytes(record),
+            ),
+        )
+        return stamp
+
+    def _fresh(self, space: str, *, loaded: bool = False) -> int:
+        stamp = self._advance()
+        self._db.execute("DELETE FROM records WHERE space = ?", (space,))
+        self._db.execute(
+            "INSERT INTO spaces (space, epoch, changed, loaded) VALUES (?, 1, ?, ?) "
+            "ON CONFLICT (space) DO UPDATE SET epoch = epoch + 1, changed = excluded.changed, "
+            "loaded = excluded.loaded",
+            (space, stamp, int(loaded)),
+        )
+        return stamp
+
+    def _reset(self, spaces: Iterable[str]) -> int:
+        stamp = 0
+        for space in spaces:
+            stamp = self._fresh(space)
+        return stamp or int(self._one("SELECT value FROM stamp")[0])
+
+    def _space_records(self, space: str) -> list[Change]:
+        return [
+            Change(space, orjson.loads(key), position, _record(body))
+            for key, position, body in self._db.execute(
+                "SELECT key, position, body FROM records WHERE space = ? ORDER BY position",
+                (space,),
+            )
+        ]
+
+    # -- transactions and errors ---------------------------------------------------------------
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        with self._lock:
+            try:
+                yield
+            except sqlite3.Error as exc:
+                raise StateError(str(self.path), _explain(exc)) from None
+
+    @contextmanager
+    def _write(self) -> Iterator[None]:
+        """One write transaction, holding the file's write lock from its first statement."""
+        with self._errors():
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    @contextmanager
+    def _read(self) -> Iterator[None]:
+        """One read transaction: every query in it sees the same state."""
+        with self._errors():
+            self._db.execute("BEGIN")
+            try:
+                yield
+            finally:
+                self._db.execute("COMMIT")
+
+
+def _record(body: bytes | None) -> Record | None:
+    return None if body is None else orjson.loads(body)
+
+
+def _key(key: Any) -> str:
+    return json_bytes(key).decode()
+
+
+def _explain(exc: sqlite3.Error) -> str:
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return f"{text} (another process held it longer than {BUSY_TIMEOUT:g} s)"
+    if "not a database" in text or "malformed" in text:
+        return f"{text}: the file is corrupt; delete it to start again from the fixtures"
+    if "readonly" in text or "unable to open" in text:
+        return f"{text}: the file or its folder is not writable"
+    return text
