@@ -17,7 +17,7 @@ from mockserver.filtering import (
     one_of,
 )
 from mockserver.paths import get_path
-from mockserver.store import Collection
+from mockserver.store import Collection, Store
 
 RECORDS = [
     {"id": "a", "n": 1, "tags": ["x", "y"], "name": "Zoë Ünal"},
@@ -92,7 +92,8 @@ def _counting_collection(monkeypatch: pytest.MonkeyPatch) -> tuple[Collection, l
         return get_path(record, path)  # type: ignore[arg-type]
 
     monkeypatch.setattr("mockserver.filtering.get_path", counted)
-    return Collection("c", "id", [dict(r) for r in RECORDS]), lookups
+    store = Store({"v": {"c": ("id", [dict(r) for r in RECORDS])}})  # a store's can be written
+    return store.collections("v")["c"], lookups
 
 
 def test_filtering_a_collection_is_cached_until_it_changes(
