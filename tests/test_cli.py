@@ -138,7 +138,7 @@ def test_serve_signs_with_mockserver_token_secret(
     _, options = _served(monkeypatch, "--reload")
     assert os.environ["MOCKSERVER_TOKEN_SECRET"] == _GIVEN_SECRET  # what the reloader builds from
     assert options["reload"] is True
-    assert not (tmp_path / ".mockserver").exists()
+    assert not (tmp_path / ".mockserver" / "secret").exists()  # the folder holds the state
 
 
 def test_serve_without_a_secret_keeps_a_random_one_across_restarts(
