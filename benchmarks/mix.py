@@ -41,7 +41,7 @@ def twin(mock: httpx.Client) -> list[Call]:
     login = {"email": "demo@twin.example", "password": "demo-password", "ttl": 86400}
     token = mock.post("/twin/api/v1/auth/login", json=login).raise_for_status().json()["token"]
     auth = _bearer(token)
-    base = "/api/v1/chat-sessions"
+    base = "/api/v1/sessions"
     query = (
         "messengerTypes=WHATSAPP,TELEGRAM,INSTAGRAM&minMessages=5&sort=-started_at"
         "&limit=25&page=2&allSupervisedCompanies=true"

@@ -18,7 +18,9 @@ That makes one promise necessary and this module keeps it: whatever ``jsonschema
   Rust); ``ipv4``, ``ipv6``, ``email`` and ``idn-email`` are checked by Rust (no laxer than
   Python: ``tests/test_compiled.py`` holds the evidence), ``date-time`` by a pattern that accepts
   exactly what ``rfc3339-validator`` does (Rust's own check takes ``+023-…`` and leap seconds),
-  every format Python does not check (``uri``, ``date``, ``uuid``…) by nothing, as in Python.
+  ``uuid`` (not a Draft 4 format; Python checks it as jsonschema's later drafts do, so a body
+  field typed as a UUID refuses other text) by a pattern that accepts a subset of what Python
+  does, every format Python does not check (``uri``, ``date``…) by nothing, as in Python.
 
 Instances must be JSON data (dicts, lists, strings, numbers, booleans, None), as decoded from
 JSON or parsed by Connexion; a value Rust cannot read is left to Python.
@@ -31,7 +33,7 @@ from typing import Any
 
 import jsonschema_rs
 from connexion.json_schema import Draft4RequestValidator, Draft4ResponseValidator
-from jsonschema import Draft4Validator, FormatChecker, ValidationError
+from jsonschema import Draft4Validator, Draft201909Validator, FormatChecker, ValidationError
 from jsonschema.protocols import Validator
 
 __all__ = ["CompiledSchema", "compiled"]
@@ -44,6 +46,8 @@ for _name, _bound in _INTEGER_BOUNDS.items():
     _PYTHON_FORMATS.checks(_name)(
         lambda value, bound=_bound: not isinstance(value, int) or -bound <= value < bound
     )
+# OpenAPI's ``uuid``: Draft 4 has no such format, later drafts check it.
+_PYTHON_FORMATS.checkers["uuid"] = Draft201909Validator.FORMAT_CHECKER.checkers["uuid"]
 # Formats jsonschema_rs checks at least as strictly as jsonschema's Draft 4 format checker.
 _RUST_CHECKED = frozenset({"ipv4", "ipv6", "email", "idn-email"})
 # RFC 3339 as rfc3339-validator reads it (case-insensitive T and Z, days that exist, no year 0).
@@ -58,6 +62,9 @@ _DATE_TIME = (
     r"[Tt](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]+)?"
     r"(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])$"
 )
+# The canonical form only: Python also takes other spellings, and decides on those.
+_UUID = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+_FORMAT_PATTERNS = {"date-time": _DATE_TIME, "uuid": _UUID}
 # Keywords whose value is one schema, a list of schemas, or a map of name -> schema.
 _ONE = ("additionalProperties", "additionalItems", "not", "items")
 _LIST = ("allOf", "anyOf", "oneOf", "items")
@@ -165,9 +172,9 @@ def _for_rust(schema: Any, formats: dict[str, Any], nullable: bool, write_only: 
         del result["format"]
         bound = _INTEGER_BOUNDS[fmt]
         result = {"allOf": [result, {"minimum": -bound, "maximum": bound - 1}]}
-    elif fmt == "date-time":
+    elif fmt in _FORMAT_PATTERNS:
         del result["format"]
-        check = {"pattern": _DATE_TIME}
+        check = {"pattern": _FORMAT_PATTERNS[fmt]}
         result = {"allOf": [result, check]} if "pattern" in result else {**result, **check}
     elif isinstance(fmt, str) and fmt not in _RUST_CHECKED:
         if fmt in _PYTHON_FORMATS.checkers:

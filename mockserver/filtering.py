@@ -30,6 +30,7 @@ __all__ = [
     "contains_text",
     "equals",
     "filter_records",
+    "first_per_group",
     "is_null",
     "one_of",
 ]
@@ -149,6 +150,30 @@ def filter_records(
             rank=view.rank,
         ),
     )
+
+
+def first_per_group(
+    records: Iterable[Mapping[str, Any]], paths: Sequence[FieldPath]
+) -> list[Mapping[str, Any]]:
+    """The first record of each group of records with equal values at ``paths``, in order.
+
+    "Group by" as a list answers it: one record stands for its group (with a sort applied first,
+    the newest, the cheapest …). Absent and null values are both null, a group of their own;
+    values are compared as stored, so ``"a"`` and ``"A"`` are two groups, as are ``1`` and
+    ``True``.
+    """
+    seen: set[Hashable] = set()
+    kept = []
+    for record in records:
+        key = tuple(_frozen(_present(get_path(record, path))) for path in paths)
+        if key not in seen:
+            seen.add(key)
+            kept.append(record)
+    return kept
+
+
+def _present(value: Any) -> Any:
+    return None if value is MISSING else value
 
 
 # Values whose equality is their content, so they can name a criterion safely.

@@ -2,16 +2,18 @@
 
 Offset style (``offset``/``limit``, ``$skip``/``$limit``) and page-number style (``page``/``size``)
 both reduce to a :class:`Window`; :func:`page_links` says which neighbour pages exist, the way
-Spring Data's ``PagedResourcesAssembler`` decides it, and the vendor builds the hrefs.
+Spring Data's ``PagedResourcesAssembler`` decides it, and the vendor builds the hrefs. Cursor
+style (TWIN's ``offsetField``/``offsetValue``: "the page after the record whose field has this
+value") is :func:`after_cursor`, applied before the window.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-__all__ = ["PageInfo", "Window", "page_links", "paginate"]
+__all__ = ["PageInfo", "Window", "after_cursor", "page_links", "paginate"]
 
 T = TypeVar("T")
 
@@ -42,6 +44,21 @@ class PageInfo:
 def paginate(items: Sequence[T], window: Window) -> Sequence[T]:
     """The items inside the window; past the end that is simply nothing."""
     return items[window.offset : window.offset + window.limit]
+
+
+def after_cursor(items: Sequence[T], is_cursor: Callable[[T], bool]) -> Sequence[T]:
+    """The items after the last one that ``is_cursor`` holds for; none when it holds for none.
+
+    Keyset paging by a field value: the client sends the value of the last item it got and the
+    next page starts after it, so records written meanwhile before the cursor shift nothing. The
+    *last* match is the cursor, so a value shared by several items skips them all rather than
+    repeating some; a cursor no item matches (its record is gone, or never was) ends the walk
+    instead of starting it again from the top.
+    """
+    for index in range(len(items) - 1, -1, -1):
+        if is_cursor(items[index]):
+            return items[index + 1 :]
+    return items[:0]
 
 
 def page_links(info: PageInfo) -> dict[str, int]:

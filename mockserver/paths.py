@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-__all__ = ["MISSING", "FieldPath", "get_path", "scalar_paths", "schema_paths"]
+__all__ = ["MISSING", "FieldPath", "get_path", "properties", "scalar_paths", "schema_paths"]
 
 FieldPath = tuple[str, ...]
 
@@ -43,17 +43,18 @@ def scalar_paths(schema: Mapping[str, Any]) -> set[FieldPath]:
     return schema_paths(schema, leaves_only=True)
 
 
-def _properties(schema: Mapping[str, Any]) -> dict[str, Any]:
+def properties(schema: Mapping[str, Any]) -> dict[str, Any]:
+    """A resolved object schema's properties, ``allOf`` parts merged."""
     props: dict[str, Any] = dict(schema.get("properties", {}))
     for part in schema.get("allOf", ()):
-        props.update(_properties(part))
+        props.update(properties(part))
     return props
 
 
 def _walk(schema: Mapping[str, Any], prefix: FieldPath, leaves_only: bool) -> Iterator[FieldPath]:
-    for name, sub in _properties(schema).items():
+    for name, sub in properties(schema).items():
         path = (*prefix, name)
-        nested = _properties(sub)
+        nested = properties(sub)
         if nested:
             if not leaves_only:
                 yield path

@@ -300,11 +300,12 @@ class Collection:
         """Take a write the backend has stored (this process's or another's; None: deleted)."""
         with self._lock:
             if record is None:
-                old = self._records.pop(key, None)
-                if old is None:
+                if key not in self._records:
                     return
                 if self._derived and self._positions is None:
-                    self._number_positions()  # the removed record is found by its number
+                    # Numbered while it is still there: the removed record is found by its number.
+                    self._number_positions()
+                old = self._records.pop(key)
             else:
                 old = self._records.get(key)
                 self._records[key] = record

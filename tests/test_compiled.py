@@ -8,7 +8,7 @@ import pytest
 from connexion.json_schema import Draft4RequestValidator, Draft4ResponseValidator
 from hypothesis import given
 from hypothesis import strategies as st
-from jsonschema import Draft4Validator
+from jsonschema import Draft4Validator, Draft201909Validator
 from jsonschema.protocols import Validator
 
 from mockserver.compiled import CompiledSchema, compiled
@@ -94,6 +94,27 @@ def test_checked_formats_accept_nothing_python_refuses(fmt: str) -> None:
     fast = CompiledSchema(schema)
 
     @given(seed=st.sampled_from(_SEEDS[fmt]), edits=_EDITS)
+    def agree(seed: str, edits: list[tuple[int, str, int]]) -> None:
+        value = _mutated(seed, edits)
+        assert fast.is_valid(value) == reference.is_valid(value), value
+
+    agree()
+
+
+def test_uuid_is_checked_as_later_drafts_check_it_and_rust_takes_no_more() -> None:
+    schema = {"type": "string", "format": "uuid"}
+    reference = Draft201909Validator(schema, format_checker=Draft201909Validator.FORMAT_CHECKER)
+    fast = CompiledSchema(schema, Draft4RequestValidator)
+    assert fast.is_valid("6813bcf3-59c3-430b-843d-ef96e4ae2c05")
+    assert not fast.is_valid("")
+    assert not fast.is_valid("6813bcf3-59c3-430b-843d")
+
+    @given(
+        seed=st.sampled_from(
+            ["6813bcf3-59c3-430b-843d-ef96e4ae2c05", "ABCDEF01-2345-6789-abcd-0123456789ab"]
+        ),
+        edits=_EDITS,
+    )
     def agree(seed: str, edits: list[tuple[int, str, int]]) -> None:
         value = _mutated(seed, edits)
         assert fast.is_valid(value) == reference.is_valid(value), value

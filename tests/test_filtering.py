@@ -13,6 +13,7 @@ from mockserver.filtering import (
     contains_text,
     equals,
     filter_records,
+    first_per_group,
     is_null,
     one_of,
 )
@@ -158,3 +159,18 @@ def test_values_that_cannot_name_a_criterion_are_filtered_uncached() -> None:
     predicate = equals(("v",), marker)
     assert not hasattr(predicate, "criterion")
     assert [r["id"] for r in filter_records(collection, [predicate])] == [1]
+
+
+def test_first_per_group_keeps_the_first_of_each_combination_in_order() -> None:
+    records = [
+        {"id": 1, "client": "a", "kind": "x"},
+        {"id": 2, "client": "b", "kind": "x"},
+        {"id": 3, "client": "a", "kind": "x"},
+        {"id": 4, "client": "a", "kind": "y"},
+        {"id": 5, "kind": "x"},
+        {"id": 6, "client": None, "kind": "x"},  # null and absent are one group
+        {"id": 7, "client": "A", "kind": "x"},  # compared as stored
+    ]
+    assert [r["id"] for r in first_per_group(records, [("client",)])] == [1, 2, 5, 7]
+    assert [r["id"] for r in first_per_group(records, [("client",), ("kind",)])] == [1, 2, 4, 5, 7]
+    assert first_per_group([], [("client",)]) == []

@@ -167,9 +167,9 @@ def test_no_list_or_dict_is_shared_so_a_record_cannot_change_another() -> None:
     sessions = _twin_sessions()
     containers = [c for s in sessions for c in _containers(s)]
     assert len({id(c) for c in containers}) == len(containers)
-    untagged = [s for s in sessions if not s["tags"]]
-    untagged[0]["tags"].append("vip")
-    assert all(s["tags"] == [] for s in untagged[1:])
+    unassigned = [s for s in sessions if not s["operators"]]
+    unassigned[0]["operators"].append({"id": 3})
+    assert all(s["operators"] == [] for s in unassigned[1:])
 
 
 def test_json_is_read_as_python_reads_it_and_worded_by_orjson_when_broken(tmp_path: Path) -> None:

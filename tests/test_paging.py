@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from mockserver.paging import PageInfo, Window, page_links, paginate
+from mockserver.paging import PageInfo, Window, after_cursor, page_links, paginate
 
 
 @pytest.mark.parametrize(
@@ -34,3 +34,30 @@ def test_page_links_follow_spring_hateoas(
     number: int, total: int, expected: dict[str, int]
 ) -> None:
     assert page_links(PageInfo(number, 10, total)) == expected
+
+
+@pytest.mark.parametrize(
+    ("cursor", "expected"),
+    [
+        ("a", ["b1", "b2", "c"]),
+        ("b", ["c"]),  # a shared value: after its last item, none repeated
+        ("c", []),
+        ("gone", []),  # a cursor no item has ends the walk, never restarts it
+    ],
+)
+def test_after_cursor_starts_after_the_last_match(cursor: str, expected: list[str]) -> None:
+    items = ["a", "b1", "b2", "c"]
+    assert list(after_cursor(items, lambda item: item.rstrip("12") == cursor)) == expected
+
+
+def test_walking_by_cursor_meets_every_item_once() -> None:
+    items = [{"id": n} for n in range(23)]
+    seen: list[int] = []
+    page = paginate(items, Window(0, 5))
+    while page:
+        seen += [item["id"] for item in page]
+        last = page[-1]["id"]
+        page = paginate(
+            after_cursor(items, lambda item, last=last: item["id"] == last), Window(0, 5)
+        )
+    assert seen == list(range(23))

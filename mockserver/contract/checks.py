@@ -54,11 +54,15 @@ def vendor_check(vendor: str) -> Callable[[Check], Check]:
     return register
 
 
-def answer_of(case: Case[Any], response: Response, operation_id: str) -> Any:
-    """The JSON body of a 200 answer to ``operation_id``; ``None`` when the check does not apply."""
+def answer_of(case: Case[Any], response: Response, operation_id: str, status: int = 200) -> Any:
+    """The JSON body of a ``status`` answer to ``operation_id``; ``None`` when the check does not
+    apply."""
     if case.operation.definition.raw.get("operationId") != operation_id:
         return None
-    if response.status_code != 200 or "json" not in response.headers.get("content-type", [""])[0]:
+    if (
+        response.status_code != status
+        or "json" not in response.headers.get("content-type", [""])[0]
+    ):
         return None
     try:
         return response.json()
@@ -87,7 +91,13 @@ def probe(
     return response
 
 
-def follow(case: Case[Any], operation_id: str, **path_parameters: Any) -> Response:
+def follow(
+    case: Case[Any],
+    operation_id: str,
+    *,
+    query: dict[str, Any] | None = None,
+    **path_parameters: Any,
+) -> Response:
     """Call another operation of the same API with this case's credentials: a read after a write.
 
     It goes where the run goes and carries the run's extra headers (``-H``); it is not recorded
@@ -96,7 +106,7 @@ def follow(case: Case[Any], operation_id: str, **path_parameters: Any) -> Respon
     target = case.operation.schema.find_operation_by_id(operation_id)
     credentials = {k: v for k, v in case.headers.items() if k.lower() == "authorization"}
     extra = case.operation.schema.config.headers_for(operation=target)
-    response: Response = target.Case(path_parameters=path_parameters).call(
+    response: Response = target.Case(path_parameters=path_parameters, query=query).call(
         headers={**extra, **credentials}
     )
     return response

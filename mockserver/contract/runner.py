@@ -65,6 +65,8 @@ class Contract:
     report_dir: Path = Path(DEFAULT_REPORT_DIRECTORY)
     workers: int = 1
     max_failures: int | None = None
+    operations: tuple[str, ...] = ()
+    """operationIds to test (and link between); every operation of the API when empty."""
 
     def base_url_of(self, api: str) -> str:
         """Where ``api``'s paths start for this run."""
@@ -131,7 +133,9 @@ def load_schema(api: str, contract: Contract, app: Any = None) -> Any:
     config = SchemathesisConfig.from_dict(_configuration(api, contract))
     spec = Settings().specs_dir / f"{api}.yaml"
     document = copy.deepcopy(load_spec(spec).document)
-    schema = schemathesis.openapi.from_dict(_as_probed(document), config=config)
+    schema: Any = schemathesis.openapi.from_dict(_as_probed(document), config=config)
+    if contract.operations:
+        schema = schema.include(operation_id=list(contract.operations))
     schema.location = spec.as_uri()
     schema.app = app
     vendor = contracts()[api]

@@ -100,6 +100,9 @@ class MutantApp:
     async def _call(self, scope: Scope, request: Request) -> Answer:
         inner = {
             **scope,
+            "method": request.method,
+            "path": request.path,
+            "raw_path": request.path.encode(),
             "query_string": urlencode(request.query).encode("latin-1"),
             "headers": [
                 (k.encode("latin-1"), v.encode("latin-1")) for k, v in request.headers.items()
@@ -221,6 +224,8 @@ class Mutant:
     """The check that must name this fault."""
     fault: Callable[[], Fault]
     """A fresh fault for each run (some remember what they saw)."""
+    operations: tuple[str, ...] = ()
+    """The operations the contract run tests (and links between); all when empty."""
 
     def wrap(self, app: ASGIApp) -> MutantApp:
         return MutantApp(app, profile(self.vendor).PREFIX, self.fault())
@@ -256,22 +261,21 @@ def generic(
     vendor: str,
     required: Callable[[Any, Request], None],
     invalid_input: str = "negative_data_rejection",
+    operations: tuple[str, ...] = (),
 ) -> list[Mutant]:
     """The faults any vendor's contract must catch; ``required`` drops a required field.
 
     ``invalid_input`` is the check that catches a 200 for invalid input: Schemathesis' own,
-    unless the spec has no input it can generate as invalid.
+    unless the spec has no input it can generate as invalid. ``operations``: the ones each run
+    tests (all when empty); one is enough to show a generic fault is caught.
     """
-    return [
-        Mutant(vendor, "wrong-type", "response_schema_conformance", lambda: wrong_field_type),
-        Mutant(vendor, "required-missing", "response_schema_conformance", json_fault(required)),
-        Mutant(vendor, "server-error", "not_a_server_error", lambda: server_error_on_query),
-        Mutant(vendor, "auth-ignored", "ignored_auth", lambda: Remembering().auth_ignored),
-        Mutant(vendor, "accepts-invalid", invalid_input, lambda: Remembering().accepts_invalid),
-        Mutant(
-            vendor, "undocumented-status", "status_code_conformance", lambda: undocumented_status
-        ),
-        Mutant(
-            vendor, "wrong-content-type", "content_type_conformance", lambda: wrong_content_type
-        ),
+    faults: list[tuple[str, str, Callable[[], Fault]]] = [
+        ("wrong-type", "response_schema_conformance", lambda: wrong_field_type),
+        ("required-missing", "response_schema_conformance", json_fault(required)),
+        ("server-error", "not_a_server_error", lambda: server_error_on_query),
+        ("auth-ignored", "ignored_auth", lambda: Remembering().auth_ignored),
+        ("accepts-invalid", invalid_input, lambda: Remembering().accepts_invalid),
+        ("undocumented-status", "status_code_conformance", lambda: undocumented_status),
+        ("wrong-content-type", "content_type_conformance", lambda: wrong_content_type),
     ]
+    return [Mutant(vendor, id_, check, fault, operations) for id_, check, fault in faults]

@@ -71,14 +71,14 @@ def test_chatkitty_refused_client_names_the_status_not_the_secret(server: MockSe
 def test_twin_logs_in_and_sends_no_credential_to_the_login(server: MockServer) -> None:
     credentials = TwinCredentials()
     assert authorization(credentials, "twin", "login", server.app) is None
-    header = authorization(credentials, "twin", "chatSessionsList", server.app)
+    header = authorization(credentials, "twin", "getSessionList", server.app)
     assert header is not None
     assert header.startswith("Bearer ey")
 
 
 def test_twin_token_is_sent_as_given(server: MockServer) -> None:
     credentials = credentials_from("twin", token="a-token")
-    assert authorization(credentials, "twin", "chatSessionsList", server.app) == "Bearer a-token"
+    assert authorization(credentials, "twin", "getSessionList", server.app) == "Bearer a-token"
 
 
 def test_hapihub_sends_the_demo_api_token_by_default(server: MockServer) -> None:

@@ -19,7 +19,11 @@ from mockserver.contract.vendors import contracts
 from mockserver.vendors import VENDORS
 from mockserver.vendors.superoffice.checks import _nulled, _xml_differences
 from mockserver.vendors.twin.checks import FILTERS
-from mockserver.vendors.twin.contract import twin_page_or_offset
+from mockserver.vendors.twin.contract import (
+    TWIN_CURSOR_DATE,
+    twin_cursor_paired,
+    twin_page_or_offset,
+)
 
 TITLES = {
     "chatkitty": "ChatKitty",
@@ -81,7 +85,9 @@ SESSION = {
     "id": "s1", "chatId": "c1", "operatorType": "BOT", "messengerType": "TELEGRAM",
     "clientMessageCount": 2, "operatorMessageCount": 0, "botMessageCount": 1,
     "name": "Amelia", "clientId": "x", "whatsappPhone": None, "telegramClientId": "42",
-    "createdAt": "2024-05-01T10:00:00+00:00", "companyId": 1,
+    "createdAt": "2024-05-01T10:00:00+00:00", "companyId": 1, "status": "ACTIVE",
+    "botStatus": "ACTIVE", "markedAsSpam": False, "clientBanned": False, "operatorId": "b1",
+    "operators": [{"id": 3}], "tags": "vip,b2b",
 }  # fmt: skip
 
 
@@ -100,6 +106,18 @@ SESSION = {
         ({"to": "2024-05-01T10:00:00+00:00"}, False),
         ({"companyId": "2"}, False),
         ({"companyId": "2", "allSupervisedCompanies": "true"}, True),
+        ({"companyId": "2", "allSupervisedCompanies": "1"}, True),
+        ({"status": "ACTIVE"}, True),
+        ({"status": "CLOSED"}, False),
+        ({"markedAsSpam": "0"}, True),
+        ({"markedAsSpam": "1"}, False),
+        ({"clientBanned": "true"}, False),
+        ({"operatorId": "3"}, True),
+        ({"operatorId": "b1"}, True),
+        ({"operatorId": "4"}, False),
+        ({"tags": "lead,b2b"}, True),
+        ({"tags": "lead"}, False),
+        ({"name": "meli"}, True),
     ],
 )
 def test_twin_filters(asked: dict[str, str], matches: bool) -> None:
@@ -109,10 +127,26 @@ def test_twin_filters(asked: dict[str, str], matches: bool) -> None:
 
 def test_twin_page_and_offset_are_not_generated_together() -> None:
     schema = load_schema("twin", Contract(apis=("twin",)))
-    operation = schema.find_operation_by_id("chatSessionsList")
+    operation = schema.find_operation_by_id("getSessionList")
     context = schemathesis.HookContext(operation=operation)
     assert twin_page_or_offset(context, operation.Case(query={"page": 2}))
     assert not twin_page_or_offset(context, operation.Case(query={"page": 2, "offset": 0}))
+
+
+def test_twin_cursor_parameters_are_generated_in_pairs() -> None:
+    def paired(query: dict[str, Any]) -> dict[str, Any]:
+        twin_cursor_paired(query)
+        return query
+
+    assert paired({"offsetField": "id", "limit": 3}) == {"limit": 3}
+    assert paired({"offsetValue": "x"}) == {}
+    assert paired({"offsetField": "id", "offsetValue": "x"}) == {
+        "offsetField": "id",
+        "offsetValue": "x",
+    }
+    assert (
+        paired({"offsetField": "startedAt", "offsetValue": "x"})["offsetValue"] == TWIN_CURSOR_DATE
+    )
 
 
 def test_hooks_are_registered_under_schemathesis_hook_names() -> None:

@@ -20,7 +20,9 @@ MUTANTS = all_mutants()
 def test_contract_kills_mutant(
     mutant: Mutant, server: MockServer, mutation_score: dict[str, bool]
 ) -> None:
-    contract = Contract(apis=(mutant.vendor,), seed=SEED, max_examples=EXAMPLES)
+    contract = Contract(
+        apis=(mutant.vendor,), seed=SEED, max_examples=EXAMPLES, operations=mutant.operations
+    )
     outcome = run_api(mutant.vendor, contract, app=mutant.wrap(server.app))
     mutation_score[f"{mutant.vendor}/{mutant.id}"] = (
         not outcome.passed and mutant.check in outcome.failed_checks

@@ -24,10 +24,10 @@ from starlette.testclient import TestClient
 from mockserver import MockServer
 from mockserver.auth import TokenIssuer
 from mockserver.filtering import one_of
-from mockserver.vendors.twin import api as twin
+from mockserver.vendors.twin import sessions as twin_sessions
 from tests.conftest import Conforms, FakeClock
 
-SESSIONS = "/twin/api/v1/chat-sessions"
+SESSIONS = "/twin/api/v1/sessions"
 LOGIN = "/twin/api/v1/auth/login"
 REFRESH = "/twin/api/v1/auth/refresh"
 DEMO = ("demo@twin.example", "demo-password")
@@ -663,7 +663,7 @@ FILTERS: list[
         ),
     ),
     ("minMessages-1", lambda rs: ({"minMessages": 1}, lambda s: _total_messages(s) >= 1)),
-    ("minMessages-30", lambda rs: ({"minMessages": 30}, lambda s: _total_messages(s) >= 30)),
+    ("minMessages-15", lambda rs: ({"minMessages": 15}, lambda s: _total_messages(s) >= 15)),
     (
         "onlyClientMessages",
         lambda rs: (
@@ -705,7 +705,50 @@ FILTERS: list[
         "operatorType-BOT",
         lambda rs: ({"operatorType": "BOT"}, lambda s: s["operatorType"] == "BOT"),
     ),
+    ("status", lambda rs: ({"status": "WAITING"}, lambda s: s["status"] == "WAITING")),
+    ("botStatus", lambda rs: ({"botStatus": "PAUSED"}, lambda s: s["botStatus"] == "PAUSED")),
+    *[
+        (
+            f"{name}={sent}",
+            lambda rs, name=name, sent=sent: (
+                {name: sent},
+                lambda s: s[name] is (sent in ("1", "true")),
+            ),
+        )
+        for name in ("markedAsSpam", "clientBanned")
+        for sent in ("1", "0", "true", "false")  # PHP's http_build_query writes 1/0
+    ],
+    (
+        "operatorId-user",
+        lambda rs: (
+            {"operatorId": str(_transferred(rs)["operators"][0]["id"])},
+            lambda s: (
+                s["operatorId"] == str(_transferred(rs)["operators"][0]["id"])
+                or any(o["id"] == _transferred(rs)["operators"][0]["id"] for o in s["operators"])
+            ),
+        ),
+    ),
+    (
+        "operatorId-bot",
+        lambda rs: (
+            {"operatorId": _first(rs, "botId")},
+            lambda s: s["operatorId"] == _first(rs, "botId"),
+        ),
+    ),
+    ("name", lambda rs: ({"name": "ОВА"}, lambda s: "ова" in s["name"].casefold())),
+    (
+        "tags",
+        lambda rs: (
+            {"tags": "vip,b2b"},
+            lambda s: bool({"vip", "b2b"} & set((s["tags"] or "").split(","))),
+        ),
+    ),
 ]
+
+
+def _transferred(records: list[Record]) -> Record:
+    """A session handed from one operator to another: its first operator is not its current."""
+    return next(s for s in records if len(s["operators"]) > 1)
 
 
 @pytest.mark.parametrize("case", [f for _, f in FILTERS], ids=[n for n, _ in FILTERS])
@@ -751,7 +794,7 @@ def test_a_query_not_seen_yet_scans_only_the_companies_in_scope(
         return counted
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(twin, "one_of", counting_one_of)
+        patch.setattr(twin_sessions, "one_of", counting_one_of)
         body = listing(client, demo, conforms, keyword="an", **DEMO_SCOPE)
     assert tested == []
     in_scope = sessions(server, 1, 2, 3, 4)
@@ -843,8 +886,6 @@ def _flatten(item: Record, message_props: list[str]) -> dict[str, str]:
         if key == "lastMessage":
             for prop in message_props:
                 cells[f"lastMessage.{prop}"] = _cell((value or {}).get(prop))
-        elif key == "tags":
-            cells[key] = ", ".join(value)
         else:
             cells[key] = _cell(value)
     return cells

@@ -1,5 +1,5 @@
-"""TWIN's part in a contract run: its clients' credentials and a rule its spec states in prose
-(its checks: :mod:`.checks`)."""
+"""TWIN's part in a contract run: its clients' credentials and the rules its spec states in
+prose (its checks: :mod:`.checks`)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,14 @@ if TYPE_CHECKING:
 
     from ...contract.auth import Operation
 
-__all__ = ["CONTRACT", "TwinCredentials", "twin_page_or_offset"]
+__all__ = [
+    "CONTRACT",
+    "TWIN_CURSOR_DATE",
+    "TwinCredentials",
+    "twin_cursor_paired",
+    "twin_cursor_pairs",
+    "twin_page_or_offset",
+]
 
 
 class TwinCredentials(LoginCredentials):
@@ -42,10 +49,37 @@ class TwinCredentials(LoginCredentials):
 
 
 def twin_page_or_offset(context: HookContext, case: Case[Any]) -> bool:
-    """TWIN's list takes ``page`` or ``offset``, not both (its spec: "giving both … is a 400")."""
-    if case.operation.label != "GET /api/v1/chat-sessions":
-        return True
-    return not ("page" in case.query and "offset" in case.query)
+    """TWIN's lists take ``page`` or ``offset``, not both (its spec: "giving both … is a 400")."""
+    return not (case.query and "page" in case.query and "offset" in case.query)
 
 
-CONTRACT = VendorContract("twin", TwinCredentials, hooks=(("filter_case", twin_page_or_offset),))
+TWIN_CURSOR_DATE = "2025-06-28T02:29:12+00:00"
+
+
+def twin_cursor_pairs(context: HookContext, case: Case[Any]) -> Case[Any]:
+    """TWIN's ``offsetField`` and ``offsetValue`` go together ("one alone: 400"), and a date
+    field's value is a date ("Dates compare as instants").
+
+    In a request meant to be valid, a lone one of the two is dropped and a date field gets a
+    date, so the cursor paging is exercised instead of refused.
+    """
+    if case.query and case.meta is not None and case.meta.generation.mode.is_positive:
+        twin_cursor_paired(case.query)
+    return case
+
+
+def twin_cursor_paired(query: dict[str, Any]) -> None:
+    """``query`` with a lone cursor parameter dropped and a date field given a date."""
+    field, value = query.get("offsetField"), query.get("offsetValue")
+    if (field is None) != (value is None):
+        query.pop("offsetField", None)
+        query.pop("offsetValue", None)
+    elif isinstance(field, str) and field.endswith("At"):
+        query["offsetValue"] = TWIN_CURSOR_DATE
+
+
+CONTRACT = VendorContract(
+    "twin",
+    TwinCredentials,
+    hooks=(("filter_case", twin_page_or_offset), ("map_case", twin_cursor_pairs)),
+)

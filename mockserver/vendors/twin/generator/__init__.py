@@ -1,4 +1,5 @@
-"""Deterministic TWIN (twin24.ai) fixtures: companies, their users, and their chat sessions.
+"""Deterministic TWIN (twin24.ai) fixtures: companies, users, chats, clients, operator groups,
+chat sessions and every session's messages.
 
 TWIN is multi-tenant: a reseller company supervises dependent companies, every user belongs to
 one company, and a session belongs to the company whose chat (a bot plus its messenger channels)
@@ -11,8 +12,21 @@ on, so every filter has matches and non-matches:
 * ``users`` (mock-only) ``{id, email, password, name, companyId, role}``: the two documented
   demo accounts, then one admin and a few operators per company. Operators of a session are
   always users of the session's company.
+* ``chats`` (mock-only) ``{id, companyId, name, botId, botName, messengerTypes, channels, ttl,
+  timerFirstAnswer, timerNextAnswers}``: one to three per company, most with a bot.
+* ``clients`` (mock-only) ``{id, companyId, messengerType, name, language, clientExternalId,
+  whatsappPhone, telegramClientId, clientBanned}``: a client writes on one messenger and may come
+  back (a returning client has several sessions).
+* ``operatorGroups`` (mock-only) ``{id, companyId, name, operatorIds}``: one to three per
+  company, each of one or more of the company's operators.
 * ``sessions``: wire records (``SessionInfo`` in ``openapi/twin.yaml``), ``companyId`` on the
-  wire, so no private field is needed. Closed sessions spread over two years (2023-07-01 to
+  wire, so no private field is needed. ``tags`` is a comma-separated string or null, as the
+  vendor's SDK types it.
+* ``messages``: wire records (``MessageListItem``), every message of every session, oldest
+  first. A session's counters, ``lastMessage``, ``lastMessageCreatedAt``,
+  ``lastOperatorMessage``, ``firstClientMessageAfterLastOperatorMessage`` and
+  ``unreadClientMessageCount`` (client messages without ``readAt``) are computed from them, so
+  they always agree (see :mod:`..messages`). Closed sessions spread over two years (2023-07-01 to
   2025-07-01, UTC); active and waiting ones sit in the last three days, because a session
   lives at most 12 hours. Lifecycle times are ordered: created <= started <= operator assigned
   <= last message <= closed <= updated. Messenger type decides which client ids exist
@@ -21,31 +35,29 @@ on, so every filter has matches and non-matches:
 
 Names come from several languages; a few session names, phones and Telegram ids are the awkward
 values real exports meet: commas, quotes, semicolons, a leading ``=``/``+``/``-``/``@``, and
-message bodies with line breaks. The word pools live in ``twin_data``. Stdlib only; 100,000
+message bodies with line breaks. The word pools live in :mod:`.data`, the messages are
+:mod:`.conversation`'s. Stdlib only; 100,000
 sessions take a few seconds.
 """
 
 from __future__ import annotations
 
 import random
-import time
-from bisect import bisect
-from collections.abc import Sequence
 from itertools import accumulate
-from typing import Any, TypeVar
+from typing import Any
 
+from ..messages import summary
 from . import data
+from .conversation import Conversations
 
 __all__ = ["generate"]
 
 Record = dict[str, Any]
-T = TypeVar("T")
 
 WINDOW_START = 1688169600  # 2023-07-01T00:00:00+00:00
 WINDOW_END = 1751328000  # 2025-07-01T00:00:00+00:00, the fixtures' "now"
 OPEN_WINDOW = 3 * 86400  # sessions still open started in the last three days
 CULTURE_WEIGHTS = list(accumulate(c.weight for c in data.CULTURES))
-_MINUTES_SECONDS = [f"{m:02d}:{s:02d}+00:00" for m in range(60) for s in range(60)]
 
 
 def generate(count: int, seed: int = 1) -> dict[str, list[Record]]:
@@ -56,7 +68,16 @@ def generate(count: int, seed: int = 1) -> dict[str, list[Record]]:
     ctx = _Context(rng, companies, users)
     sessions = [ctx.session() for _ in range(count)]
     sessions.sort(key=lambda s: (s["createdAt"], s["id"]))
-    return {"companies": companies, "users": users, "sessions": sessions}
+    ctx.messages.sort(key=lambda m: (m["createdAt"], m["sessionId"]))
+    return {
+        "companies": companies,
+        "users": users,
+        "chats": [chat for c in companies for chat in ctx.chat_records(c["id"])],
+        "clients": [client for pool in ctx.clients.values() for client in pool],
+        "operatorGroups": _groups(ctx),
+        "sessions": sessions,
+        "messages": ctx.messages,
+    }
 
 
 def _companies(rng: random.Random, n: int) -> list[Record]:
@@ -101,6 +122,23 @@ def _users(rng: random.Random, companies: list[Record]) -> list[Record]:
     return users
 
 
+def _groups(ctx: _Context) -> list[Record]:
+    """One to three operator groups per company, each of one or more of its operators."""
+    groups = []
+    for company, team in ctx.operators.items():
+        for name in ctx.rng.sample(data.GROUP_NAMES, ctx.num(1, 3)):
+            members = ctx.rng.sample(team, ctx.num(1, len(team)))
+            groups.append(
+                {
+                    "id": ctx.uuid(),
+                    "companyId": company,
+                    "name": name,
+                    "operatorIds": [user["id"] for user in members],
+                }
+            )
+    return groups
+
+
 def _user(uid: int, email: str, password: str, name: str, company: int, role: str) -> Record:
     return {
         "id": uid,
@@ -112,12 +150,11 @@ def _user(uid: int, email: str, password: str, name: str, company: int, role: st
     }
 
 
-class _Context:
+class _Context(Conversations):
     """Per-company bots, chats, channels and returning clients, shared by the sessions."""
 
     def __init__(self, rng: random.Random, companies: list[Record], users: list[Record]) -> None:
-        self.rng = rng
-        self.rand = rng.random
+        super().__init__(rng)
         self.company_ids = [c["id"] for c in companies]
         # the demo and solo companies get more traffic, so paging over them is worth testing
         self.weights = list(accumulate(4 if c["id"] <= 2 else 1 for c in companies))
@@ -127,29 +164,10 @@ class _Context:
                 self.operators.setdefault(user["companyId"], []).append(user)
         self.chats = {c["id"]: self._chats(c["id"]) for c in companies}
         self.clients: dict[tuple[int, str], list[Record]] = {}
-        self.hours: dict[int, str] = {}
-
-    def num(self, low: int, high: int) -> int:
-        """randint without its argument checks: the generator draws about 30 per session."""
-        return low + int(self.rand() * (high - low + 1))
-
-    def pick(self, items: Sequence[T]) -> T:
-        return items[int(self.rand() * len(items))]
-
-    def uuid(self) -> str:
-        h = f"{self.rng.getrandbits(128):032x}"
-        return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[int(h[16], 16) & 3]}{h[17:20]}-{h[20:]}"
-
-    def weighted(self, items: Sequence[T], cum_weights: list[int]) -> T:
-        return items[bisect(cum_weights, self.rand() * cum_weights[-1])]
-
-    def iso(self, ts: int) -> str:
-        """ISO 8601 with the vendor's ``+00:00`` offset; strftime once per hour, not per call."""
-        hour, sec = divmod(ts, 3600)
-        prefix = self.hours.get(hour)
-        if prefix is None:
-            prefix = self.hours[hour] = time.strftime("%Y-%m-%dT%H:", time.gmtime(hour * 3600))
-        return prefix + _MINUTES_SECONDS[sec]
+        self.messages: list[Record] = []
+        # The demo company's first clients carry every awkward name once, so the demo user's
+        # exports always meet each of them; the others meet them by chance.
+        self.awkward = list(data.AWKWARD_NAMES)
 
     def _chats(self, company: int) -> list[Record]:
         rng = self.rng
@@ -186,6 +204,24 @@ class _Context:
             )
         return chats
 
+    def chat_records(self, company: int) -> list[Record]:
+        """The company's chats as the ``chats`` collection holds them."""
+        return [
+            {
+                "id": chat["chatId"],
+                "companyId": company,
+                "name": chat["chatName"],
+                "botId": chat["botId"],
+                "botName": chat["botName"],
+                "messengerTypes": chat["messengers"],
+                "channels": chat["channels"],
+                "ttl": chat["ttl"],
+                "timerFirstAnswer": chat["timerFirstAnswer"],
+                "timerNextAnswers": chat["timerNextAnswers"],
+            }
+            for chat in self.chats[company]
+        ]
+
     def client(self, company: int, messenger: str) -> Record:
         rng = self.rng
         pool = self.clients.setdefault((company, messenger), [])
@@ -201,7 +237,9 @@ class _Context:
             first, last = self.pick(culture.female), last + culture.feminine
         name = last + first if culture.code == "zh" else f"{first} {last}"
         roll = self.rand()
-        if roll < 0.05:
+        if company == 1 and self.awkward:
+            name = self.awkward.pop(0)
+        elif roll < 0.05:
             name = self.pick(data.AWKWARD_NAMES)
         elif roll < 0.15 and messenger == "WHATSAPP":
             name = phone
@@ -214,7 +252,9 @@ class _Context:
                 telegram = f"-100{self.num(10**9, 10**10 - 1)}"
         external = f"CRM-{self.num(1, 999999):06d}" if self.rand() < 0.35 else None
         client = {
-            "clientId": self.uuid(),
+            "id": self.uuid(),
+            "companyId": company,
+            "messengerType": messenger,
             "name": name,
             "language": culture.language,
             "clientExternalId": external,
@@ -242,54 +282,53 @@ class _Context:
         kind = "OPERATOR" if roll < 0.45 else "BOT" if roll < 0.85 and bot_id else None
         status = ("WAITING" if kind is None else "ACTIVE") if is_open else "CLOSED"
         silent = self.rand() < 0.03
-        clients = 0 if silent else self.num(1, 30)
-        bots = 0 if silent or kind is None or not bot_id else self.num(1, 12)
+        clients = 0 if silent else self.num(1, 10)
+        bots = 0 if silent or kind is None or not bot_id else self.num(1, 6)
         if kind == "OPERATOR" and bots:
-            bots = self.num(0, 6)
-        ops = self.num(1, 25) if kind == "OPERATOR" and not silent else 0
-        assigned = started + self.num(5, 900) if kind == "OPERATOR" else None
+            bots = self.num(0, 3)
+        ops = self.num(1, 8) if kind == "OPERATOR" and not silent else 0
+        first_assigned = assigned = started + self.num(5, 900) if kind == "OPERATOR" else None
         last_at = max(started, assigned or 0) + (0 if silent else self.num(30, 3 * 3600))
         author = self._last_author(clients, ops, bots, status)
-        operators: list[Record] = []
+        # (when, operator) for each assignment: an operator's message is written by whoever
+        # handled the session at that moment.
+        shifts: list[tuple[int, Record]] = []
         operator_id = operator_name = None
         if kind == "OPERATOR":
             team = self.operators[company]
             at = assigned or started
             for user in [self.pick(team)] if self.rand() < 0.8 else rng.sample(team, 2):
-                operators.append(
-                    {
-                        "id": user["id"],
-                        "name": user["name"],
-                        "type": "OPERATOR",
-                        "assigned_at": self.iso(at),
-                    }
-                )
+                shifts.append((at, user))
                 assigned = at
                 at = self.num(at, last_at)  # a transfer to a colleague, before the end
-            operator_id, operator_name = str(operators[-1]["id"]), operators[-1]["name"]
+            operator_id, operator_name = str(shifts[-1][1]["id"]), shifts[-1][1]["name"]
         elif kind == "BOT":
             operator_id, operator_name = bot_id, chat["botName"]
+        session_id = self.uuid()
+        messages = self._conversation(
+            session_id,
+            client,
+            chat,
+            shifts,
+            {"CLIENT": clients, "OPERATOR": ops, "BOT": bots},
+            (started, first_assigned or last_at, last_at),
+            author,
+            unread_allowed=is_open,
+        )
+        self.messages += messages
         closed = last_at + self.num(60, chat["ttl"]) if status == "CLOSED" else None
         online = last_at if author == "CLIENT" else started + self.num(0, last_at - started)
         offline = None if is_open and self.rand() < 0.5 else online + self.num(30, 1800)
         if offline is not None and closed is not None:
             offline = min(offline, closed)
-        last_op = None
-        after_op = None
-        if ops:
-            last_op = last_at if author == "OPERATOR" else self.num(assigned or started, last_at)
-            if author == "CLIENT" and last_op < last_at:
-                after_op = self.num(last_op + 1, last_at)
         updated = max(closed or 0, last_at, offline or 0) + self.num(0, 5)
-        unread = self.num(1, min(clients, 5)) if is_open and author == "CLIENT" else 0
-        message = None
-        if author is not None:
-            message = self._message(author, client, chat, operators, last_at, unread)
         referer = None
         if messenger == "WEB":
             referer = f"https://{chat['channels']['WEB']}/{self.pick(data.PAGES)}"
+        tags = ",".join(rng.sample(data.TAGS, self.pick((1, 2, 3)))) if self.rand() < 0.6 else None
+        told = summary(messages)
         return {
-            "id": self.uuid(),
+            "id": session_id,
             "chatId": chat["chatId"],
             "chatName": chat["chatName"],
             "companyId": company,
@@ -306,24 +345,34 @@ class _Context:
             "operatorName": operator_name,
             "operatorType": kind,
             "operatorAssignedAt": self.iso(assigned) if assigned else None,
-            "operators": operators,
-            "clientId": client["clientId"],
+            "operators": [
+                {
+                    "id": user["id"],
+                    "name": user["name"],
+                    "type": "OPERATOR",
+                    "assigned_at": self.iso(at),
+                }
+                for at, user in shifts
+            ],
+            "clientId": client["id"],
             "clientExternalId": client["clientExternalId"],
             "whatsappPhone": client["whatsappPhone"],
             "telegramClientId": client["telegramClientId"],
             "clientBanned": client["clientBanned"],
-            "clientMessageCount": clients,
-            "operatorMessageCount": ops,
-            "botMessageCount": bots,
-            "unreadClientMessageCount": unread,
-            "lastMessage": message,
-            "lastMessageCreatedAt": self.iso(last_at) if message else None,
-            "tags": rng.sample(data.TAGS, self.pick((1, 2, 3))) if self.rand() < 0.6 else [],
+            "clientMessageCount": told["clientMessageCount"],
+            "operatorMessageCount": told["operatorMessageCount"],
+            "botMessageCount": told["botMessageCount"],
+            "unreadClientMessageCount": told["unreadClientMessageCount"],
+            "lastMessage": told["lastMessage"],
+            "lastMessageCreatedAt": told["lastMessageCreatedAt"],
+            "tags": tags,
             "referer": referer,
             "timerFirstAnswer": chat["timerFirstAnswer"],
             "timerNextAnswers": chat["timerNextAnswers"],
-            "lastOperatorMessage": self.iso(last_op) if last_op else None,
-            "firstClientMessageAfterLastOperatorMessage": self.iso(after_op) if after_op else None,
+            "lastOperatorMessage": told["lastOperatorMessage"],
+            "firstClientMessageAfterLastOperatorMessage": told[
+                "firstClientMessageAfterLastOperatorMessage"
+            ],
             "createdAt": self.iso(created),
             "updatedAt": self.iso(updated),
             "startedAt": self.iso(started),
@@ -339,54 +388,6 @@ class _Context:
         if status == "CLOSED" and "OPERATOR" in authors and self.rand() < 0.6:
             return "OPERATOR"
         return self.pick(authors)
-
-    def _message(
-        self,
-        author: str,
-        client: Record,
-        chat: Record,
-        operators: list[Record],
-        at: int,
-        unread: int,
-    ) -> Record:
-        n = self.num(1000, 99999)
-        attachments: list[Record] = []
-        kind = "TEXT"
-        if author == "CLIENT":
-            author_id, author_name = client["clientId"], client["name"]
-            body = self.pick(data.CLIENT_TEXTS[client["language"]]).format(n=n)
-            if self.rand() < 0.15:
-                kind, name, content_type = self.pick(data.ATTACHMENTS)
-                attachment_id = self.uuid()
-                attachments.append(
-                    {
-                        "id": attachment_id,
-                        "name": name.format(n=n),
-                        "contentType": content_type,
-                        "size": self.num(2_000, 4_000_000),
-                        "private": False,
-                        "url": f"https://chat-api.twin24.ai/api/v1/files/{attachment_id}",
-                    }
-                )
-                body = "" if self.rand() < 0.5 else body
-        elif author == "OPERATOR":
-            author_id, author_name = str(operators[-1]["id"]), operators[-1]["name"]
-            body = self.pick(data.OPERATOR_TEXTS).format(n=n)
-        else:
-            author_id, author_name = chat["botId"], chat["botName"]
-            body = self.pick(data.BOT_TEXTS)
-        read = None if unread else self.iso(at + self.num(1, 120))
-        return {
-            "id": self.uuid(),
-            "authorId": author_id,
-            "authorType": author,
-            "authorName": author_name,
-            "type": kind,
-            "body": body,
-            "attachments": attachments,
-            "createdAt": self.iso(at),
-            "readAt": read,
-        }
 
 
 def _bot_status(kind: str | None, status: str) -> str:

@@ -14,12 +14,14 @@ from typing import Final, NamedTuple
 __all__ = [
     "ATTACHMENTS",
     "AWKWARD_NAMES",
+    "BOT_GREETING",
     "BOT_NAMES",
     "BOT_TEXTS",
     "CHAT_NAMES",
     "CLIENT_TEXTS",
     "COMPANY_BASES",
     "CULTURES",
+    "GROUP_NAMES",
     "LEGAL_FORMS",
     "MESSENGER_WEIGHTS",
     "OPERATORS",
@@ -205,12 +207,17 @@ OPERATOR_TEXTS: Final = (
     "Спасибо за обращение!\nХорошего дня.",
     "Gracias, le escribimos en breve.",
 )
+# A bot's text and the quick answers it offers (None: a free-text answer is expected).
 BOT_TEXTS: Final = (
-    "Выберите пункт меню:\n1 — Доставка\n2 — Оплата\n3 — Оператор",
-    "Я бот-помощник. Чем могу помочь?",
-    "Please describe your question, an operator will join.",
-    "Переключаю на оператора, ожидайте…",
+    ("Выберите пункт меню:\n1 — Доставка\n2 — Оплата\n3 — Оператор", ("1", "2", "3")),
+    ("Я бот-помощник. Чем могу помочь?", None),
+    ("Please describe your question, an operator will join.", None),
+    ("Переключаю на оператора, ожидайте…", None),
+    ("Оцените, пожалуйста, наш ответ", ("👍", "👎")),
 )
+# What a bot says first, in a session started through the API.
+BOT_GREETING: Final = ("Здравствуйте! Я бот-помощник. Чем могу помочь?", ("Доставка", "Оплата"))
+GROUP_NAMES: Final = ("Поддержка", "Продажи", "VIP", "Night shift", "Escalations", "Доставка")
 # Last-message type, attachment file name and content type.
 ATTACHMENTS: Final = (
     ("IMAGE", "photo_{n}.jpg", "image/jpeg"),
