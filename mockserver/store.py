@@ -299,6 +299,7 @@ class Collection:
     def _apply(self, key: Any, record: Record | None) -> None:
         """Take a write the backend has stored (this process's or another's; None: deleted)."""
         with self._lock:
+            old: Record | None
             if record is None:
                 if key not in self._records:
                     return
