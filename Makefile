@@ -27,13 +27,16 @@ serve: $(STAMP)
 test: lint typecheck pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check mockserver tests benchmarks
-	$(BIN)/ruff format --check mockserver tests benchmarks
+	$(BIN)/ruff check mockserver tests benchmarks examples
+	$(BIN)/ruff format --check mockserver tests benchmarks examples
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# The inspector's browser tests drive Debian's Chromium (Playwright's own download does not work
+# on the test machines).
 pytest: $(STAMP) $(SDK_STAMP)
+	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 	$(BIN)/pytest
 
 # `make fuzz`: the suite's properties with new random examples, a thousand each, where CI runs

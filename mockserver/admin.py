@@ -43,13 +43,15 @@ from .errors import (
 from .faults import FaultRules, Renderer
 from .fixtures import check_records
 from .hosts import send_error
-from .journal import Journal
+from .journal import Entry, Journal
+from .redaction import redact_data
 from .specs import load_spec
 from .state import Backend
 from .state.memory import MemoryBackend
 from .store import Collection, Store
 from .validation import VALIDATOR_MAP_ALL_PROBLEMS
 from .vendors import VendorAPI
+from .verification import Query, Verifier
 
 __all__ = [
     "PREFIX",
@@ -123,6 +125,7 @@ class AdminAPI:
         self.control = control
         self.store = store
         self.apis = apis
+        self.verifier = Verifier({name: api.spec for name, api in apis.items()})
 
     def resolve(self, operation_id: str) -> Callable[..., Any]:
         return getattr(self, inflection.underscore(operation_id))  # type: ignore[no-any-return]
@@ -174,15 +177,57 @@ class AdminAPI:
         self.store.load(api, checked)
         return _json({"loaded": {name: len(records) for name, (_, records) in checked.items()}})
 
-    async def get_journal(
-        self,
-        api: str | None = None,
-        status: str | None = None,
-        path: str | None = None,
-        limit: int = 100,
+    async def get_journal(self, limit: int = 100, **parameters: Any) -> Response:
+        """The entries a query selects, newest first (see :mod:`mockserver.verification`)."""
+        selected = self._select(parameters)
+        entries = [self.verifier.describe(e) for _, e in zip(range(limit), selected, strict=False)]
+        return _json({"entries": entries})
+
+    async def count_journal(self, **parameters: Any) -> Response:
+        return _json({"count": sum(1 for _ in self._select(parameters))})
+
+    def _select(self, parameters: Mapping[str, Any]) -> Iterable[Entry]:
+        query = Query.from_parameters(parameters)
+        return self.verifier.select(self.control.journal.entries(), query)
+
+    async def get_journal_entry(self, id_: str) -> Response:
+        return _json(self.verifier.describe(self._entry(id_)))
+
+    async def explain_journal_entry(self, id_: str) -> Response:
+        return _json(self.verifier.explain(self._entry(id_)))
+
+    async def get_state(self) -> Response:
+        """Every API's collections and how many records each holds."""
+        return _json(
+            {
+                "apis": [
+                    {
+                        "name": name,
+                        "title": api.title,
+                        "prefix": api.prefix,
+                        "collections": [
+                            {"name": c.name, "key": c.key, "count": len(c)}
+                            for c in self.store.collections(name).values()
+                        ],
+                    }
+                    for name, api in self.apis.items()
+                ]
+            }
+        )
+
+    async def get_records(
+        self, api: str, collection: str, offset: int = 0, limit: int = 1
     ) -> Response:
-        entries = self.control.journal.entries(api=api, status=status, path=path, limit=limit)
-        return _json({"entries": [e.as_dict() for e in entries]})
+        """Records of one collection in stored order; credential-named fields redacted."""
+        self._api(api)
+        collections = self.store.collections(api)
+        if collection not in collections:
+            raise NotFound(
+                f"{api} has no collection {collection!r}; collections: {', '.join(collections)}"
+            )
+        records = collections[collection].all()
+        page = redact_data(records[offset : offset + limit])
+        return _json({"total": len(records), "offset": offset, "records": page})
 
     async def clear_journal(self) -> Response:
         return _json({"cleared": self.control.journal.clear()})
@@ -201,6 +246,12 @@ class AdminAPI:
     async def delete_rule(self, id_: str) -> Response:
         self.control.rules.remove(id_)
         return _json({"deleted": id_})
+
+    def _entry(self, id_: str) -> Entry:
+        for entry in self.control.journal.entries():
+            if entry.id == id_:
+                return entry
+        raise NotFound(f"No journal entry {id_!r}; the journal keeps the last entries only")
 
     def _api(self, name: str) -> VendorAPI:
         if name not in self.apis:

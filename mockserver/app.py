@@ -42,6 +42,7 @@ from .faults import FaultMiddleware, Renderer, answer_error
 from .fixtures import load_fixtures
 from .hosts import HostGuard
 from .journal import JournalMiddleware, note_error
+from .pages import Pages
 from .redaction import install_log_redaction
 from .specs import json_pointer, load_spec
 from .state import fingerprint, open_backend
@@ -158,6 +159,15 @@ class MockServer:
             allow_headers=["*"],
             allow_credentials=True,
             expose_headers=_EXPOSED_HEADERS,
+        )
+        # `/` and the inspector: outside the fault rules, which must not break the page that
+        # lists them.
+        app.add_middleware(
+            Pages,
+            position=MiddlewarePosition.BEFORE_EXCEPTION,
+            apis=self.apis,
+            store=self.store,
+            render_error=self._handle_error,
         )
         # Inside CORS (a browser may read a fault), outside error handling (it can cut any answer).
         app.add_middleware(

@@ -18,6 +18,7 @@ from http import HTTPStatus
 
 __all__ = [
     "ERRORS_BY_STATUS",
+    "AdminCallError",
     "BadRequest",
     "Conflict",
     "FixtureError",
@@ -39,6 +40,18 @@ __all__ = [
 
 class MockServerError(Exception):
     """Base class of every error the mock raises on purpose."""
+
+
+class AdminCallError(MockServerError):
+    """The admin API refused a call a test helper made (``mockserver.testing``).
+
+    Carries the admin API's own message (which names the bad record or parameter) and the call.
+    """
+
+    def __init__(self, call: str, status: int, message: str) -> None:
+        self.call = call
+        self.status = status
+        super().__init__(f"{call} answered {status}: {message}")
 
 
 class StartupError(MockServerError):

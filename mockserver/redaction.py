@@ -16,7 +16,10 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable
+from typing import Any
 from urllib.parse import parse_qsl, urlencode
+
+import orjson
 
 from .errors import Problem
 
@@ -26,6 +29,8 @@ __all__ = [
     "install_log_redaction",
     "is_secret",
     "redact",
+    "redact_body",
+    "redact_data",
     "redact_headers",
     "redact_problem",
     "redact_query",
@@ -98,6 +103,56 @@ def redact_text(message: str) -> str:
     return _VALUE_IN_MESSAGE.sub(
         lambda m: f", got {REDACTED}" if m.group().startswith(", got") else REDACTED, message
     )
+
+
+# A JSON member (name and scalar value) or a multipart field (its headers, a blank line, then the
+# value), found in text that may be cut short: a body kept up to a limit no longer parses.
+_JSON_MEMBER = re.compile(r'"((?:[^"\\]|\\.)*)"(\s*:\s*)("(?:[^"\\]|\\.)*"?|[^,{\[}\]\s]+)')
+_FORM_PART = re.compile(r'(name="([^"]*)"[^\r\n]*\r\n(?:[^\r\n]+\r\n)*\r\n)([^\r]*)')
+
+
+def redact_data(value: Any) -> Any:
+    """Decoded JSON with the scalar values of secret-named members redacted, at any depth.
+
+    Objects and arrays are searched, never dropped whole: ChatKitty's ``session`` is a record.
+    """
+    if isinstance(value, dict):
+        return {
+            k: REDACTED
+            if is_secret(k) and not isinstance(v, dict | list) and v is not None
+            else redact_data(v)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [redact_data(v) for v in value]
+    return value
+
+
+def redact_body(text: str, content_type: str | None) -> str:
+    """A request or answer body (text) with the values of secret-named fields redacted.
+
+    JSON member by member (TWIN's ``password``, ``refreshToken``), a form field by field; a body
+    that does not parse (cut at the journal's limit) is redacted by pattern, value by value.
+    """
+    if not is_secret(text):  # most bodies name no secret at all: nothing to parse
+        return text
+    kind = (content_type or "").partition(";")[0].strip().lower()
+    if kind == "application/x-www-form-urlencoded":
+        return redact_query(text)
+    try:
+        return orjson.dumps(redact_data(orjson.loads(text))).decode()
+    except orjson.JSONDecodeError:
+        pass
+
+    def member(match: re.Match[str]) -> str:
+        if not is_secret(match[1]):
+            return match[0]
+        return f'"{match[1]}"{match[2]}"{REDACTED}"'
+
+    def part(match: re.Match[str]) -> str:
+        return f"{match[1]}{REDACTED}" if is_secret(match[2]) else match[0]
+
+    return _FORM_PART.sub(part, _JSON_MEMBER.sub(member, text))
 
 
 class LogRedaction(logging.Filter):
