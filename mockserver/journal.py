@@ -30,6 +30,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .auth import Clock
@@ -52,6 +53,7 @@ __all__ = [
 
 DEFAULT_SIZE = 1000
 _STATE_KEY = "mockserver.journal"
+_QUOTED_KEY = "mockserver.journal.quoted"  # (problem message, redacted message) pairs
 BODY_LIMIT = 16 * 1024
 """Bytes of each request and answer body an entry keeps (1000 entries: at most 32 MB)."""
 NAMESPACE_HEADER = "mock-namespace"
@@ -183,9 +185,11 @@ def note_error(
     """Record why a request failed: the error's message and every problem, in plain words.
 
     A problem about a secret field (``password``) loses the value it quotes, in the problem and
-    wherever the error's message repeats it.
+    wherever the error's message repeats it, the answer's body included (see
+    :class:`JournalMiddleware`).
     """
-    entry = scope.get("state", {}).get(_STATE_KEY)
+    state = scope.get("state", {})
+    entry = state.get(_STATE_KEY)
     if entry is None:
         return
     message = error.message if isinstance(error, HTTPError) else error
@@ -193,6 +197,7 @@ def note_error(
         redacted = redact_problem(problem) if isinstance(problem, Problem) else problem
         if redacted is not problem:
             message = message.replace(str(problem), str(redacted))
+            state.setdefault(_QUOTED_KEY, []).append((problem.message, redacted.message))
         entry.problems.append(str(redacted))
     entry.error = message
 
@@ -256,7 +261,10 @@ class JournalMiddleware:
             entry.duration_ms = round((time.perf_counter() - started) * 1000, 3)
             entry.request_body = request_body.text(headers.get("content-type"))
             entry.request_body_size = request_body.size
-            entry.response_body = response_body.text(entry.response_headers.get("content-type"))
+            entry.response_body = _unquoted(
+                response_body.text(entry.response_headers.get("content-type")),
+                scope["state"].get(_QUOTED_KEY, ()),
+            )
             entry.response_body_size = response_body.size
             self.journal.add(entry)
 
@@ -305,3 +313,16 @@ class _BodyReader:
         if message["type"] == "http.request":
             self._body.add(message.get("body", b""))
         return message
+
+
+def _unquoted(body: str | None, quoted: Iterable[tuple[str, str]]) -> str | None:
+    """An error answer's body without the secret values its problems quoted (as JSON too)."""
+    for message, redacted in quoted:
+        if body is not None:
+            body = body.replace(message, redacted)
+            body = body.replace(_json_text(message), _json_text(redacted))
+    return body
+
+
+def _json_text(text: str) -> str:
+    return orjson.dumps(text).decode()[1:-1]
