@@ -99,9 +99,9 @@ def test_strict_mode_with_requests_on_the_spec(mockserver_ns):
 @pytest.mark.anyio
 async def test_an_async_client(mockserver_ns):
     async with mockserver_ns.async_client() as client:
-        response = await client.get("/twin/api/v1/chat-sessions")
+        response = await client.get("/twin/api/v1/sessions")
     assert response.status_code == 401  # no token: TWIN's own 401
-    mockserver_ns.assert_called("twin", "GET", "/api/v1/chat-sessions", status=401)
+    mockserver_ns.assert_called("twin", "GET", "/api/v1/sessions", status=401)
 
 
 def test_chatkitty_lists_conform_to_the_spec(mockserver_chatkitty_schema):

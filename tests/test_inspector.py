@@ -98,7 +98,7 @@ def test_requests_appear_as_they_are_made_and_open_with_everything(
 def test_filters_narrow_the_journal(page: Page, mock: MockService) -> None:
     with httpx.Client(base_url=mock.url) as client:
         client.get(SESSIONS)  # 401
-        client.get("/twin/api/v1/chat-sessions", headers={"Mock-Namespace": "team-b"})
+        client.get("/twin/api/v1/sessions", headers={"Mock-Namespace": "team-b"})
     page.goto("/__admin/")
     expect(page.locator("#journal tbody tr")).to_have_count(1)  # team-b's is in its own journal
     page.select_option("#filter-api", "twin")
@@ -107,7 +107,7 @@ def test_filters_narrow_the_journal(page: Page, mock: MockService) -> None:
     page.fill("#filter-namespace", "team-b")
     page.press("#filter-namespace", "Tab")
     expect(page.locator("#journal tbody tr")).to_have_count(1)
-    expect(page.locator("#journal tbody tr")).to_contain_text("/twin/api/v1/chat-sessions")
+    expect(page.locator("#journal tbody tr")).to_contain_text("/twin/api/v1/sessions")
 
 
 def test_a_rule_added_in_the_page_fires_and_is_removed(page: Page, mock: MockService) -> None:
@@ -119,7 +119,7 @@ def test_a_rule_added_in_the_page_fires_and_is_removed(page: Page, mock: MockSer
     expect(rule).to_have_count(1)
     expect(rule).to_contain_text("status 503")
     with httpx.Client(base_url=mock.url) as client:
-        assert client.get("/twin/api/v1/chat-sessions").status_code == 503
+        assert client.get("/twin/api/v1/sessions").status_code == 503
     expect(rule.locator(".fired")).to_have_text("1 / 1")  # polled, no reload
     expect(page.locator("#journal tbody tr", has_text="503")).to_have_count(1)
 

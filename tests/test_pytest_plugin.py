@@ -89,7 +89,7 @@ def bearer(client):
 def test_assert_called_lists_what_was_requested(mockserver, mockserver_ns):
     mockserver_ns.client.get(SESSIONS, params={"page": -1})
     with mockserver.client() as stranger:  # no Mock-Namespace header
-        stranger.get("/twin/api/v1/chat-sessions")
+        stranger.get("/twin/api/v1/sessions")
     mockserver_ns.assert_called("chatkitty", "POST", "/oauth/token", times=2)
 
 
@@ -120,10 +120,10 @@ def test_a_bad_seed_says_which_record(mockserver_ns):
 
 def test_a_fault_rule_is_removed_after_its_block_even_on_error(mockserver, mockserver_ns):
     with pytest.raises(RuntimeError), mockserver_ns.fault("/twin", status=503):
-        assert mockserver_ns.client.get("/twin/api/v1/chat-sessions").status_code == 503
+        assert mockserver_ns.client.get("/twin/api/v1/sessions").status_code == 503
         raise RuntimeError("the test body failed")
     assert mockserver.call("GET", "/rules")["rules"] == []
-    assert mockserver_ns.client.get("/twin/api/v1/chat-sessions").status_code == 401
+    assert mockserver_ns.client.get("/twin/api/v1/sessions").status_code == 401
 
 
 def test_rules_left_in_force_are_removed_at_teardown(mockserver_ns):

@@ -87,7 +87,7 @@ def test_a_binary_answer_is_described_not_shown(client: TestClient) -> None:
     login = {"email": "demo@twin.example", "password": "demo-password", "ttl": 3600}
     token = client.post(LOGIN, json=login).json()["token"]
     response = client.get(
-        "/twin/api/v1/chat-sessions",
+        "/twin/api/v1/sessions",
         params={"zip": "true", "limit": 3},
         headers={"Authorization": f"Bearer {token}"},
     )
