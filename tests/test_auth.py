@@ -153,7 +153,7 @@ def _twin(client: TestClient) -> tuple[str, str]:
     response = client.post(
         TWIN_LOGIN, json={"email": "demo@twin.example", "password": "demo-password"}
     )
-    return "/twin/api/v1/chat-sessions", str(response.json()["token"])
+    return "/twin/api/v1/sessions", str(response.json()["token"])
 
 
 def _hapihub(client: TestClient) -> tuple[str, str]:
@@ -256,10 +256,10 @@ def test_a_twin_token_ends_when_the_company_stops_being_supervised(
         TWIN_LOGIN, json={"email": "demo@twin.example", "password": "demo-password", "companyId": 2}
     )
     headers = _bearer(login.json()["token"])
-    assert client.get("/twin/api/v1/chat-sessions", headers=headers).status_code == 200
+    assert client.get("/twin/api/v1/sessions", headers=headers).status_code == 200
     companies = server.store.collections("twin")["companies"]
     companies.update(1, lambda company: {**company, "supervisedCompanyIds": [3, 4]})
-    response = client.get("/twin/api/v1/chat-sessions", headers=headers)
+    response = client.get("/twin/api/v1/sessions", headers=headers)
     assert response.status_code == 401
     conforms(response)
     assert response.json() == {"error": "User is not authenticated", "details": []}

@@ -23,6 +23,7 @@ from starlette.testclient import TestClient
 
 from mockserver import MockServer
 from mockserver.auth import TokenIssuer
+from mockserver.config import Settings
 from mockserver.filtering import one_of
 from mockserver.vendors.twin import sessions as twin_sessions
 from tests.conftest import Conforms, FakeClock
@@ -191,15 +192,21 @@ def _token_of_another_issuer() -> str:
     )
 
 
+def _token_of_an_unknown_user(settings: Settings) -> str:
+    # Issued on the server's clock (which tests move), so only the user is wrong.
+    issuer = TokenIssuer(settings.token_secret, settings.clock)
+    return issuer.issue("999", 60, type="access", companyId=1)
+
+
 @pytest.mark.parametrize(
     "authorization",
     [
-        lambda c, secret: None,
-        lambda c, secret: "Bearer not-a-token",
-        lambda c, secret: "Basic ZGVtb0B0d2luLmV4YW1wbGU6ZGVtby1wYXNzd29yZA==",
-        lambda c, secret: f"Bearer {login(c, *DEMO)['refreshToken']}",
-        lambda c, secret: f"Bearer {_token_of_another_issuer()}",
-        lambda c, s: f"Bearer {TokenIssuer(s).issue('999', 60, type='access', companyId=1)}",
+        lambda c, s: None,
+        lambda c, s: "Bearer not-a-token",
+        lambda c, s: "Basic ZGVtb0B0d2luLmV4YW1wbGU6ZGVtby1wYXNzd29yZA==",
+        lambda c, s: f"Bearer {login(c, *DEMO)['refreshToken']}",
+        lambda c, s: f"Bearer {_token_of_another_issuer()}",
+        lambda c, s: f"Bearer {_token_of_an_unknown_user(s)}",
     ],
     ids=["missing", "garbage", "basic", "refresh-token", "foreign-signature", "unknown-user"],
 )
@@ -207,9 +214,9 @@ def test_listing_needs_a_valid_access_token(
     client: TestClient,
     server: MockServer,
     conforms: Conforms,
-    authorization: Callable[[TestClient, str], str | None],
+    authorization: Callable[[TestClient, Settings], str | None],
 ) -> None:
-    value = authorization(client, server.settings.token_secret)
+    value = authorization(client, server.settings)
     response = client.get(SESSIONS, headers={"Authorization": value} if value else {})
     assert response.status_code == 401
     conforms(response)
