@@ -19,7 +19,7 @@ from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, S
 from typing import Any, cast
 
 from .paths import MISSING, FieldPath, get_path
-from .store import view_of
+from .store import Record, view_of
 
 __all__ = [
     "COMPARISONS",
@@ -31,6 +31,7 @@ __all__ = [
     "equals",
     "filter_records",
     "first_per_group",
+    "indexed",
     "is_null",
     "one_of",
 ]
@@ -56,7 +57,7 @@ def equals(path: FieldPath, value: Any) -> Predicate:
             return value in found
         return bool(found == value)
 
-    return cacheable(predicate, "equals", path, value)
+    return indexed(cacheable(predicate, "equals", path, value), path, [value])
 
 
 def one_of(path: FieldPath, values: Collection[Any], *, negate: bool = False) -> Predicate:
@@ -68,7 +69,8 @@ def one_of(path: FieldPath, values: Collection[Any], *, negate: bool = False) ->
         hit = any(v in wanted for v in found) if isinstance(found, list) else found in wanted
         return hit != negate
 
-    return cacheable(predicate, "one_of", path, wanted, negate)
+    cached = cacheable(predicate, "one_of", path, wanted, negate)
+    return cached if negate else indexed(cached, path, wanted)
 
 
 def compare(path: FieldPath, op: str, value: Any) -> Predicate:
@@ -140,16 +142,28 @@ def filter_records(
     def passes(record: Mapping[str, Any]) -> bool:
         return passed_before(record) and all(p(record) for p in predicates)
 
+    def build() -> list[Record]:
+        lookup = next((p.lookup for p in predicates if hasattr(p, "lookup")), None)
+        if lookup is None or view.order or view.collection is None:
+            return [r for r in view if all(p(r) for p in predicates)]
+        # Insertion order, as the view is in: the candidates the index finds will do.
+        return [r for r in view.collection.with_values(*lookup) if passes(r)]
+
     return cast(
         list[Mapping[str, Any]],
         view.derive(
-            view.criteria.union(criteria),
-            view.order,
-            lambda: [r for r in view if all(p(r) for p in predicates)],
-            passes=passes,
-            rank=view.rank,
+            view.criteria.union(criteria), view.order, build, passes=passes, rank=view.rank
         ),
     )
+
+
+def indexed(predicate: Predicate, path: FieldPath, values: Sequence[Any]) -> Predicate:
+    """``predicate``, declared to pass exactly the records whose value at ``path`` (or an
+    element of it) is one of ``values``, so :func:`filter_records` can look them up in the
+    collection's index instead of scanning it (values that cannot be hashed: scanned)."""
+    if all(isinstance(v, Hashable) for v in values):
+        predicate.__dict__["lookup"] = (path, tuple(values))
+    return predicate
 
 
 def first_per_group(

@@ -31,6 +31,8 @@ from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Seq
 from dataclasses import dataclass
 from typing import Any, Self, SupportsIndex
 
+from .indexes import ValueIndex
+from .paths import FieldPath
 from .state import Backend, Base, Seeding, SpaceState, space
 from .state.memory import MemoryBackend
 
@@ -185,6 +187,7 @@ class Collection:
         self._records: dict[Any, Record] = {r[key]: r for r in records}
         self._snapshot: View | None = None
         self._derived: dict[Hashable, _Derived] = {}
+        self._indexes: dict[FieldPath, ValueIndex] = {}
         # Each key's insertion number, the tie-break of every cached order; made on the first
         # write that has cached results to keep, so loading 100k records does not pay for it.
         self._positions: dict[Any, int] | None = None
@@ -240,6 +243,22 @@ class Collection:
                 while len(self._derived) > MAX_DERIVED:
                     del self._derived[next(iter(self._derived))]
         return result
+
+    def with_values(self, path: FieldPath, values: Sequence[Hashable]) -> list[Record]:
+        """The records whose value at ``path`` (or one element of it) is one of ``values``, in
+        insertion order: from an index made on first use and kept up to date by every write."""
+        with self._lock:
+            index = self._indexes.get(path)
+            if index is None:
+                if self._positions is None:
+                    self._number_positions()
+                index = ValueIndex(path, self._records.values(), self._position)
+                self._indexes[path] = index
+            return index.find(values)
+
+    def _position(self, record: Record) -> int:
+        assert self._positions is not None  # numbered before the first index was made
+        return self._positions[record[self.key]]
 
     def get(self, key: Any) -> Record | None:
         return self._records.get(key)
@@ -303,7 +322,7 @@ class Collection:
             if record is None:
                 if key not in self._records:
                     return
-                if self._derived and self._positions is None:
+                if (self._derived or self._indexes) and self._positions is None:
                     # Numbered while it is still there: the removed record is found by its number.
                     self._number_positions()
                 old = self._records.pop(key)
@@ -324,17 +343,17 @@ class Collection:
         if positions is not None and old is None and new is not None:
             positions[new[self.key]] = self._numbered
             self._numbered += 1
+        for index in self._indexes.values():
+            index.replace(old, new)
         if not self._derived:
             return
         if positions is None:
-            positions = self._number_positions()
-
-        def position(record: Record) -> int:
-            return positions[record[self.key]]
-
+            self._number_positions()
         # A copy of the items: readers reorder the cache without the lock (see derived).
         cached = list(self._derived.items())
-        self._derived = {key: found for key, found in cached if found.move(old, new, position)}
+        self._derived = {
+            key: found for key, found in cached if found.move(old, new, self._position)
+        }
 
     def _number_positions(self) -> dict[Any, int]:
         positions = self._positions = {k: i for i, k in enumerate(self._records)}
