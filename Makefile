@@ -5,6 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SDK_STAMP := tests/sdk/node_modules/.installed
+LINT_STAMP := tests/lint/node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
@@ -21,6 +22,11 @@ $(SDK_STAMP): tests/sdk/package.json tests/sdk/package-lock.json
 	npm ci --prefix tests/sdk --no-audit --no-fund --loglevel=error
 	touch $(SDK_STAMP)
 
+# Spectral and Redocly, which tests/test_spec_lint.py runs on every spec.
+$(LINT_STAMP): tests/lint/package.json tests/lint/package-lock.json
+	npm ci --prefix tests/lint --no-audit --no-fund --loglevel=error
+	touch $(LINT_STAMP)
+
 serve: $(STAMP)
 	$(BIN)/mockserver serve --host $(HOST) --port $(PORT)
 
@@ -35,7 +41,7 @@ typecheck: $(STAMP)
 
 # The inspector's browser tests drive Debian's Chromium (Playwright's own download does not work
 # on the test machines).
-pytest: $(STAMP) $(SDK_STAMP)
+pytest: $(STAMP) $(SDK_STAMP) $(LINT_STAMP)
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 	$(BIN)/pytest
 
@@ -43,12 +49,12 @@ pytest: $(STAMP) $(SDK_STAMP)
 # a fixed set, then every API's contract against the mock with a fresh seed. Not part of
 # `make test`: it looks for what the fixed examples miss, so it may fail on code CI passed.
 # A failure prints the example and the @reproduce_failure blob to replay it.
-fuzz: $(STAMP) $(SDK_STAMP)
+fuzz: $(STAMP) $(SDK_STAMP) $(LINT_STAMP)
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -p no:cacheprovider
 	$(BIN)/mockserver contract all --max-examples 300
 
 clean:
-	rm -rf $(VENV) tests/sdk/node_modules .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) tests/sdk/node_modules tests/lint/node_modules .mypy_cache .ruff_cache .pytest_cache
 
 # `make bench`: the mock beside Stoplight Prism, WireMock and a bare Starlette app under the same
 # wrk load, then every API at 1k, 10k and 100k sessions (figures and how to read them:

@@ -20,7 +20,17 @@ import uvicorn
 from .admin import exposure_warning
 from .app import MockServer
 from .config import SECRET_FILE, STATE_DIR, Settings, check_secret, stored_secret
-from .control_cli import call_admin, journal, load_fixtures, namespace_option, proxy, rules
+from .control_cli import (
+    ADMIN_TOKEN_OPTION,
+    URL_OPTION,
+    call_admin,
+    examples,
+    journal,
+    load_fixtures,
+    namespace_option,
+    proxy,
+    rules,
+)
 from .errors import BadRequest, StartupError, StateError
 from .generators import write_fixtures
 from .state import DEFAULT_URL, describe, open_backend, space
@@ -57,11 +67,24 @@ class _LazyGroup(click.Group):
         return command
 
 
-@click.group(cls=_LazyGroup, lazy={"contract": "mockserver.contract.command:contract"})
+@click.group(
+    cls=_LazyGroup,
+    lazy={"contract": "mockserver.contract.command:contract"},
+    epilog=examples(
+        "mockserver serve                      # every API on http://127.0.0.1:8080",
+        "mockserver rules add /twin --latency 200-800",
+        "mockserver journal --status 4xx",
+        "mockserver --namespace ci-42 reset",
+        "mockserver contract all --seed 1",
+    )
+    + "\n\nThe control commands (reset, rules, journal, fixtures load) reach the mock at --url, "
+    "or at MOCKSERVER_URL when it is set. Each command's --help has its own examples.",
+)
 @click.version_option(package_name="mockserver")
 @click.option(
     "--namespace",
     envvar="MOCKSERVER_NAMESPACE",
+    show_envvar=True,
     default=None,
     help="Control this namespace's state, journal and rules (reset, rules, journal, fixtures).",
 )
@@ -69,20 +92,29 @@ def main(namespace: str | None) -> None:
     """OpenAPI-first mock and contract-test server for chat-session APIs."""
 
 
-@main.command()
+@main.command(
+    epilog=examples(
+        "mockserver serve --port 9000 --watch",
+        "mockserver serve --state memory --cors-origin http://localhost:3000",
+        'mockserver serve --host 0.0.0.0 --admin-token "$ADMIN_TOKEN" --allowed-host mock.test',
+        "mockserver serve --workers 4 --state sqlite:/tmp/mock.db",
+    )
+)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8080, show_default=True, type=int, help="Port to listen on.")
 @click.option(
     "--fixtures",
     "fixtures_dir",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Fixture folder (one sub-folder per vendor).  [default: the project's fixtures/]",
+    help="Fixture folder (one sub-folder per vendor).  [default: the ones shipped with the "
+    "package: fixtures/ in a checkout]",
 )
 @click.option(
     "--specs",
     "specs_dir",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Folder of the vendor specs.  [default: the project's openapi/]",
+    help="Folder of the vendor specs.  [default: the ones shipped with the package: openapi/ "
+    "in a checkout]",
 )
 @click.option(
     "--cors-origin",
@@ -128,7 +160,12 @@ def main(namespace: str | None) -> None:
     type=click.IntRange(1, 64),
     help="Processes answering on the one port, sharing the state (not with --state memory).",
 )
-@click.option("--log-level", default="info", show_default=True)
+@click.option(
+    "--log-level",
+    default="info",
+    show_default=True,
+    help="uvicorn's log level: critical, error, warning, info, debug or trace.",
+)
 def serve(
     host: str,
     port: int,
@@ -190,10 +227,17 @@ def serve(
     uvicorn.run(factory, factory=True, reload=reload, workers=workers, **options)
 
 
-@main.command()
-@click.option("--url", default="http://127.0.0.1:8080", show_default=True, help="The running mock.")
+@main.command(
+    epilog=examples(
+        "mockserver reset",
+        "mockserver reset --api hapihub",
+        "mockserver --namespace ci-42 reset",
+        "mockserver reset --state sqlite:.mockserver/state.db --api hapihub",
+    )
+)
+@URL_OPTION
 @click.option("--api", default=None, help="Reset only this API (default: all).")
-@click.option("--token", envvar="MOCKSERVER_ADMIN_TOKEN", help="The mock's --admin-token.")
+@ADMIN_TOKEN_OPTION
 @click.option(
     "--state",
     default=None,
@@ -229,12 +273,24 @@ main.add_command(journal)
 main.add_command(proxy)
 
 
-@main.group()
+@main.group(
+    epilog=examples(
+        "mockserver fixtures check",
+        "mockserver fixtures generate twin --count 5000 --seed 7 --out big/twin",
+        "mockserver fixtures load chatkitty ./my-data/",
+    )
+)
 def fixtures() -> None:
     """Work with fixture data."""
 
 
-@fixtures.command("generate")
+@fixtures.command(
+    "generate",
+    epilog=examples(
+        "mockserver fixtures generate chatkitty --count 500 --seed 3 --out my-fixtures/chatkitty",
+        "mockserver fixtures check --fixtures my-fixtures",
+    ),
+)
 @click.argument("api", type=_VENDOR_NAMES)
 @click.option("--count", default=1000, show_default=True, help="Number of chat sessions.")
 @click.option("--seed", default=1, show_default=True, help="Same seed, same data.")
@@ -254,8 +310,18 @@ def generate(api: str, count: int, seed: int, out_dir: Path) -> None:
 fixtures.add_command(load_fixtures)
 
 
-@fixtures.command("check")
-@click.option("--fixtures", "fixtures_dir", type=click.Path(file_okay=False, path_type=Path))
+@fixtures.command(
+    "check",
+    epilog=examples(
+        "mockserver fixtures check", "mockserver fixtures check --fixtures my-fixtures"
+    ),
+)
+@click.option(
+    "--fixtures",
+    "fixtures_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Fixture folder to check (one sub-folder per vendor).  [default: the served ones]",
+)
 def check(fixtures_dir: Path | None) -> None:
     """Validate every spec and fixture as start-up does, without serving."""
     settings = Settings(fixtures_dir=fixtures_dir) if fixtures_dir else Settings()

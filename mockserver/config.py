@@ -16,9 +16,29 @@ from pathlib import Path
 from .auth import Clock
 from .errors import StartupError
 
-__all__ = ["PROJECT_ROOT", "SECRET_FILE", "STATE_DIR", "Settings", "check_secret", "stored_secret"]
+__all__ = [
+    "FIXTURES_DIR",
+    "PROJECT_ROOT",
+    "SECRET_FILE",
+    "SPECS_DIR",
+    "STATE_DIR",
+    "Settings",
+    "check_secret",
+    "stored_secret",
+]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+"""The checkout this package runs from (meaningful in a checkout or an editable install only)."""
+
+
+def _data_dir(packaged: str, checkout: str) -> Path:
+    """The copy a wheel ships inside the package (setup.py maps it), else the checkout's folder."""
+    inside = Path(__file__).resolve().parent / packaged
+    return inside if inside.is_dir() else PROJECT_ROOT / checkout
+
+
+SPECS_DIR = _data_dir("openapi", "openapi")
+FIXTURES_DIR = _data_dir("fixtures_data", "fixtures")
 STATE_DIR = Path(".mockserver")
 """Where a served mock keeps what must outlive the process (relative to the working folder)."""
 
@@ -33,8 +53,8 @@ def _random_secret() -> str:
 
 @dataclass(frozen=True)
 class Settings:
-    specs_dir: Path = PROJECT_ROOT / "openapi"
-    fixtures_dir: Path = PROJECT_ROOT / "fixtures"
+    specs_dir: Path = SPECS_DIR
+    fixtures_dir: Path = FIXTURES_DIR
     cors_origins: tuple[str, ...] = ("*",)
     # Off when serving (a bug of ours should not hide a valid answer), on in the test-suite.
     validate_responses: bool = False

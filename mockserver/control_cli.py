@@ -21,17 +21,38 @@ from .proxy import SERVER_OPTIONS, create_proxy
 from .state.namespaces import HEADER
 from .vendors import VENDORS
 
-__all__ = ["call_admin", "journal", "load_fixtures", "namespace_option", "proxy", "rules"]
+__all__ = [
+    "ADMIN_TOKEN_OPTION",
+    "URL_OPTION",
+    "call_admin",
+    "examples",
+    "journal",
+    "load_fixtures",
+    "namespace_option",
+    "proxy",
+    "rules",
+]
 
-_URL = click.option(
-    "--url", default="http://127.0.0.1:8080", show_default=True, help="The running mock."
+URL_OPTION = click.option(
+    "--url",
+    envvar="MOCKSERVER_URL",
+    show_envvar=True,
+    default="http://127.0.0.1:8080",
+    show_default=True,
+    help="The running mock's root URL (set MOCKSERVER_URL once for every control command).",
 )
-_TOKEN = click.option(
+ADMIN_TOKEN_OPTION = click.option(
     "--token",
     envvar="MOCKSERVER_ADMIN_TOKEN",
+    show_envvar=True,
     default=None,
-    help="The mock's --admin-token, if it has one.  [env: MOCKSERVER_ADMIN_TOKEN]",
+    help="The mock's --admin-token, if it has one.",
 )
+
+
+def examples(*lines: str) -> str:
+    """A command's help epilog: examples to copy, one a line, kept as written (click's ``\\b``)."""
+    return "\b\nExamples:\n" + "\n".join(f"  {line}" for line in lines)
 
 
 def call_admin(url: str, token: str | None, method: str, path: str, **request: Any) -> Any:
@@ -64,31 +85,58 @@ def namespace_option() -> str | None:
 # -- fault rules ---------------------------------------------------------------------------------
 
 
-@click.group()
+@click.group(
+    epilog=examples(
+        "mockserver rules add /chatkitty/chat-sessions --method GET --status 503 --every 3",
+        "mockserver rules list",
+        "mockserver rules clear",
+    )
+)
 def rules() -> None:
     """Fault rules of a running mock: latency, error answers, broken connections."""
 
 
-@rules.command("list")
-@_URL
-@_TOKEN
+@rules.command("list", epilog=examples("mockserver rules list"))
+@URL_OPTION
+@ADMIN_TOKEN_OPTION
 def list_rules(url: str, token: str | None) -> None:
     """The rules in force, one per line."""
     for rule in call_admin(url, token, "GET", "/rules")["rules"]:
         click.echo(_rule_line(rule))
 
 
-@rules.command("add")
+@rules.command(
+    "add",
+    epilog=examples(
+        "mockserver rules add /chatkitty/chat-sessions --method GET --status 503 --every 3",
+        "mockserver rules add /twin --latency 200-800 --ttl 600",
+        "mockserver rules add '/hapihub/chat-sessions/{id}' --fault drop --times 2",
+    ),
+)
 @click.argument("path")
 @click.option("--method", help="Only this method (default: any).")
-@click.option("--status", type=click.IntRange(400, 599), help="Answer this status.")
-@click.option("--every", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option(
+    "--status",
+    type=click.IntRange(400, 599),
+    help="Answer this status, in the vendor's error shape (not with --fault).",
+)
+@click.option(
+    "--every",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Fire on every N-th matching call (3: the 3rd, 6th …).",
+)
 @click.option("--latency", help="Milliseconds to wait: 250, or a range 200-800.")
-@click.option("--fault", type=click.Choice(["drop", "truncate"]), help="Break the connection.")
+@click.option(
+    "--fault",
+    type=click.Choice(["drop", "truncate"]),
+    help="Break the connection: drop (no answer) or truncate (half the body).",
+)
 @click.option("--times", type=click.IntRange(min=1), help="Expire after firing this often.")
 @click.option("--ttl", type=click.FloatRange(min=0, min_open=True), help="Expire after seconds.")
-@_URL
-@_TOKEN
+@URL_OPTION
+@ADMIN_TOKEN_OPTION
 def add_rule(path: str, url: str, token: str | None, latency: str | None, **options: Any) -> None:
     """Add a rule for requests under PATH (a prefix, or a template like /x/items/{id})."""
     definition = {k: v for k, v in options.items() if v is not None}
@@ -104,10 +152,10 @@ def add_rule(path: str, url: str, token: str | None, latency: str | None, **opti
     click.echo(_rule_line(call_admin(url, token, "POST", "/rules", json=definition)))
 
 
-@rules.command("clear")
+@rules.command("clear", epilog=examples("mockserver rules clear r1", "mockserver rules clear"))
 @click.argument("rule_id", required=False)
-@_URL
-@_TOKEN
+@URL_OPTION
+@ADMIN_TOKEN_OPTION
 def clear_rules(rule_id: str | None, url: str, token: str | None) -> None:
     """Remove one rule (by id), or every rule."""
     if rule_id:
@@ -135,14 +183,27 @@ def _rule_line(rule: dict[str, Any]) -> str:
 # -- journal -------------------------------------------------------------------------------------
 
 
-@click.group(invoke_without_command=True)
+@click.group(
+    invoke_without_command=True,
+    epilog=examples(
+        "mockserver journal --api chatkitty --status 4xx",
+        "mockserver journal --json --limit 5",
+        "mockserver journal clear",
+    ),
+)
 @click.option("--api", help="Only this API's requests.")
 @click.option("--status", help="Only this status (404) or class (4xx).")
 @click.option("--path", help="Only paths starting with this.")
-@click.option("--limit", type=click.IntRange(1, 1000), default=50, show_default=True)
+@click.option(
+    "--limit",
+    type=click.IntRange(1, 1000),
+    default=50,
+    show_default=True,
+    help="At most this many entries.",
+)
 @click.option("--json", "as_json", is_flag=True, help="The entries as JSON.")
-@_URL
-@_TOKEN
+@URL_OPTION
+@ADMIN_TOKEN_OPTION
 @click.pass_context
 def journal(
     ctx: click.Context, /, url: str, token: str | None, as_json: bool, **filters: Any
@@ -166,9 +227,9 @@ def journal(
             click.echo(f"    {line}")
 
 
-@journal.command("clear")
-@_URL
-@_TOKEN
+@journal.command("clear", epilog=examples("mockserver journal clear"))
+@URL_OPTION
+@ADMIN_TOKEN_OPTION
 def clear_journal(url: str, token: str | None) -> None:
     """Forget every journal entry."""
     click.echo(f"cleared: {call_admin(url, token, 'DELETE', '/journal')['cleared']}")
@@ -177,11 +238,17 @@ def clear_journal(url: str, token: str | None) -> None:
 # -- data sets -----------------------------------------------------------------------------------
 
 
-@click.command("load")
+@click.command(
+    "load",
+    epilog=examples(
+        "mockserver fixtures load chatkitty ./my-data/",
+        "mockserver fixtures load hapihub sessions.json",
+    ),
+)
 @click.argument("api", type=click.Choice([v.name for v in VENDORS]))
 @click.argument("source", type=click.Path(exists=True, path_type=Path))
-@_URL
-@_TOKEN
+@URL_OPTION
+@ADMIN_TOKEN_OPTION
 def load_fixtures(api: str, source: Path, url: str, token: str | None) -> None:
     """Load a data set into a running mock: SOURCE is a <collection>.json file or a folder of them.
 
@@ -199,17 +266,28 @@ def load_fixtures(api: str, source: Path, url: str, token: str | None) -> None:
 # -- validating proxy ----------------------------------------------------------------------------
 
 
-@click.command()
+@click.command(
+    epilog=examples(
+        "mockserver proxy chatkitty --upstream https://api.chatkitty.com --port 8080",
+        "curl -s http://127.0.0.1:8080/__admin/journal?problems=true",
+    )
+)
 @click.argument("api", type=click.Choice([v.name for v in VENDORS]))
 @click.option("--upstream", required=True, help="The real backend's API root URL.")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8080, show_default=True, type=int)
-@click.option("--specs", "specs_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8080, show_default=True, type=int, help="Port to listen on.")
+@click.option(
+    "--specs",
+    "specs_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder of the vendor specs.  [default: the ones shipped with the package]",
+)
 @click.option(
     "--admin-token",
     envvar="MOCKSERVER_ADMIN_TOKEN",
+    show_envvar=True,
     default=None,
-    help="Protect /__admin with this bearer token.  [env: MOCKSERVER_ADMIN_TOKEN]",
+    help="Protect /__admin with this bearer token.",
 )
 @click.option(
     "--allowed-host",
@@ -218,7 +296,12 @@ def load_fixtures(api: str, source: Path, url: str, token: str | None) -> None:
     help="A host name (with dots) clients use to reach the proxy (repeatable; * for any); "
     "IP addresses, localhost and single-label names always are. A guard against DNS rebinding.",
 )
-@click.option("--log-level", default="info", show_default=True)
+@click.option(
+    "--log-level",
+    default="info",
+    show_default=True,
+    help="uvicorn's log level: critical, error, warning, info, debug or trace.",
+)
 def proxy(
     api: str,
     upstream: str,

@@ -7,9 +7,11 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import click
 import pytest
 from click.testing import CliRunner
 from starlette.testclient import TestClient
@@ -160,3 +162,75 @@ def test_serve_refuses_a_secret_too_short_to_sign_with(
     result = CliRunner().invoke(main, ["serve", "--port", "1", "--token-secret", "short"])
     assert result.exit_code == 2
     assert "at least 32 bytes" in result.output
+
+
+# -- the CLI teaches ---------------------------------------------------------------------------
+
+
+def _commands(
+    command: click.Command, ctx: click.Context
+) -> Iterator[tuple[str, click.Command, click.Context]]:
+    """Every command under ``command`` (lazy ones included), with its path and context."""
+    yield ctx.command_path, command, ctx
+    if isinstance(command, click.Group):
+        for name in command.list_commands(ctx):
+            sub = command.get_command(ctx, name)
+            assert sub is not None
+            yield from _commands(sub, click.Context(sub, info_name=name, parent=ctx))
+
+
+_EVERY_COMMAND = list(_commands(main, click.Context(main, info_name="mockserver")))
+_CONTROL = ["reset", "rules list", "rules add", "rules clear", "journal", "journal clear",
+            "fixtures load"]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("path", "command", "ctx"), _EVERY_COMMAND, ids=[path for path, *_ in _EVERY_COMMAND]
+)
+def test_every_command_shows_examples_and_describes_every_option(
+    path: str, command: click.Command, ctx: click.Context
+) -> None:
+    shown = command.get_help(ctx)
+    examples = shown.partition("Examples:\n")[2].split("\n\n")[0].splitlines()
+    assert examples, f"{path} --help has no examples"
+    assert all(line.strip().startswith(("mockserver ", "curl ")) for line in examples), examples
+    undescribed = [
+        param.opts[0]
+        for param in command.get_params(ctx)
+        if isinstance(param, click.Option) and not param.help and param.name != "help"
+    ]
+    assert not undescribed, f"{path}: options without help: {undescribed}"
+
+
+@pytest.mark.parametrize("command", _CONTROL)
+def test_control_commands_reach_the_mock_at_mockserver_url(command: str, tmp_path: Path) -> None:
+    arguments = {"rules add": ["/twin"], "fixtures load": ["chatkitty", str(tmp_path)]}
+    args = [*command.split(), *arguments.get(command, [])]
+    result = CliRunner().invoke(main, args, env={"MOCKSERVER_URL": "http://127.0.0.1:9"})
+    assert result.exit_code == 1
+    assert "cannot reach the mock at http://127.0.0.1:9" in result.output
+    assert "MOCKSERVER_URL" in CliRunner().invoke(main, [*command.split(), "--help"]).output
+
+
+def test_contract_help_lists_every_check_and_report_format() -> None:
+    from schemathesis.checks import CHECKS
+    from schemathesis.cli.options import REPORT
+
+    from mockserver.contract.vendors import contracts
+
+    shown = " ".join(CliRunner().invoke(main, ["contract", "--help"]).output.split())
+    vendor_checks = [c.__name__ for part in contracts().values() for c in part.checks]
+    for name in [*CHECKS.get_all_names(), *vendor_checks, *REPORT.kwargs["type"].choices]:
+        assert name in shown, name
+
+
+def test_no_command_prints_a_third_party_warning(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "mockserver", "fixtures", "check"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""

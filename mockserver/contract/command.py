@@ -29,6 +29,7 @@ from schemathesis.cli.validation import validate_base_url
 
 from ..app import MockServer
 from ..config import Settings
+from ..control_cli import examples
 from ..errors import StartupError
 from ..vendors import VENDORS
 from .auth import CredentialOption
@@ -62,7 +63,33 @@ def _credential_options(command: Any) -> Any:
     return command
 
 
-@click.command()
+def _epilog() -> str:
+    """Examples, then every check name --checks takes and every --report format."""
+    vendors = {api: [check.__name__ for check in part.checks] for api, part in contracts().items()}
+    ours = {name for names in vendors.values() for name in names}
+    # Schemathesis' choice lists every registered check, the vendors' too.
+    stock = [c for c in CHECKS_OPTION.kwargs["type"].choices if c not in {*ours, "all"}]
+    return "\n\n".join(
+        [
+            examples(
+                "mockserver contract all",
+                "mockserver contract chatkitty --seed 1 --max-examples 100",
+                "mockserver contract all --base-url http://127.0.0.1:8080",
+                'mockserver contract twin --base-url https://staging.example/twin --token "$JWT"',
+                "mockserver contract hapihub --checks not_a_server_error,hapihub_create_then_read",
+                "mockserver contract superoffice --report junit,har --report-dir reports",
+            ),
+            f"Checks (--checks, --exclude-checks; default: all): {', '.join(stock)}; and each "
+            "vendor's: "
+            + "; ".join(f"{_TITLES[api]}: {', '.join(names)}" for api, names in vendors.items())
+            + ".",
+            f"Report formats (--report): {', '.join(REPORT.kwargs['type'].choices)}; written to "
+            "<report-dir>/<api>/.",
+        ]
+    )
+
+
+@click.command(epilog=_epilog())
 @click.argument("api", type=click.Choice([*_REGISTERED, "all"]))
 @click.option(
     "--base-url",

@@ -7,8 +7,9 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -24,15 +25,23 @@ SESSIONS = "/hapihub/chat-sessions"
 class Served:
     """One ``mockserver serve`` process (with its workers), its output kept for the test."""
 
-    def __init__(self, state: str, *args: str, port: int | None = None) -> None:
+    def __init__(
+        self,
+        state: str,
+        *args: str,
+        port: int | None = None,
+        mockserver: Sequence[str] = (sys.executable, "-m", "mockserver"),
+        cwd: Path | None = None,
+    ) -> None:
         self.port = port or _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        command = [sys.executable, "-m", "mockserver", "serve", "--port", str(self.port)]
+        command = [*mockserver, "serve", "--port", str(self.port)]
         self.process = subprocess.Popen(
             [*command, "--state", state, "--log-level", "warning", *args],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
+            cwd=cwd,
             start_new_session=True,  # its workers are killed with it, as a group
         )
         self.output = ""
@@ -77,8 +86,8 @@ def serve() -> Iterator[type[Served]]:
     started: list[Served] = []
 
     class Tracked(Served):
-        def __init__(self, state: str, *args: str, port: int | None = None) -> None:
-            super().__init__(state, *args, port=port)
+        def __init__(self, state: str, *args: str, **options: Any) -> None:
+            super().__init__(state, *args, **options)
             started.append(self)
 
     yield Tracked
