@@ -1,4 +1,4 @@
-"""Schema validation compiled once and run in Rust, with jsonschema's own words for failures.
+r"""Schema validation compiled once and run in Rust, with jsonschema's own words for failures.
 
 Connexion and the fixture loader validate with pure-Python ``jsonschema``, which rebuilds its
 validator on every request and takes about half a minute for 100k fixture records. Here a schema
@@ -20,7 +20,11 @@ That makes one promise necessary and this module keeps it: whatever ``jsonschema
   exactly what ``rfc3339-validator`` does (Rust's own check takes ``+023-…`` and leap seconds),
   ``uuid`` (not a Draft 4 format; Python checks it as jsonschema's later drafts do, so a body
   field typed as a UUID refuses other text) by a pattern that accepts a subset of what Python
-  does, every format Python does not check (``uri``, ``date``…) by nothing, as in Python.
+  does, every format Python does not check (``uri``, ``date``…) by nothing, as in Python;
+* a ``pattern`` Rust would read otherwise than Python is checked by Python's ``re``: Rust
+  follows ECMA 262, whose ``\s`` leaves out U+0085 and U+001C–U+001F and whose ``\w``, ``\b``
+  and negated ``\d`` are ASCII, so ``[^\s]`` let through a URL Python refuses (a TWIN message was
+  accepted, then every list holding it failed its own response schema).
 
 Instances must be JSON data (dicts, lists, strings, numbers, booleans, None), as decoded from
 JSON or parsed by Connexion; a value Rust cannot read is left to Python.
@@ -30,6 +34,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from typing import Any
+
+import re
 
 import jsonschema_rs
 from connexion.json_schema import Draft4RequestValidator, Draft4ResponseValidator
@@ -65,6 +71,10 @@ _DATE_TIME = (
 # The canonical form only: Python also takes other spellings, and decides on those.
 _UUID = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 _FORMAT_PATTERNS = {"date-time": _DATE_TIME, "uuid": _UUID}
+# Where ECMA 262 and Python's ``re`` differ: shorthand classes other than a plain ``\d`` (ASCII
+# in ECMA, a subset of Python's, so Rust accepts no more), negative lookarounds, and ``\d`` in a
+# negated class.
+_ENGINES_DIFFER = re.compile(r"\\[sSwWDbB]|\(\?<?!|\[\^(?:[^\]\\]|\\.)*\\d")
 # Keywords whose value is one schema, a list of schemas, or a map of name -> schema.
 _ONE = ("additionalProperties", "additionalItems", "not", "items")
 _LIST = ("allOf", "anyOf", "oneOf", "items")
@@ -167,6 +177,12 @@ def _for_rust(schema: Any, formats: dict[str, Any], nullable: bool, write_only: 
             result["type"] = [*types, "null"]
         if isinstance(result.get("enum"), list):
             result["enum"] = [*result["enum"], None]
+    pattern = result.get("pattern")
+    if isinstance(pattern, str) and _ENGINES_DIFFER.search(pattern):
+        del result["pattern"]
+        name = f"python-pattern:{pattern}"
+        formats[name] = _python_pattern(pattern)
+        result = {"allOf": [result, {"format": name}]}
     fmt = result.get("format")
     if fmt in _INTEGER_BOUNDS:
         del result["format"]
@@ -182,6 +198,11 @@ def _for_rust(schema: Any, formats: dict[str, Any], nullable: bool, write_only: 
         else:
             del result["format"]  # unchecked in Python: a callback per value would cost dearly
     return result
+
+
+def _python_pattern(pattern: str) -> Any:
+    compiled_pattern = re.compile(pattern)
+    return lambda value: compiled_pattern.search(value) is not None
 
 
 def _python_format(fmt: str) -> Any:
