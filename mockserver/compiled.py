@@ -32,10 +32,9 @@ JSON or parsed by Connexion; a value Rust cannot read is left to Python.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
-
-import re
 
 import jsonschema_rs
 from connexion.json_schema import Draft4RequestValidator, Draft4ResponseValidator
