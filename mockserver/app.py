@@ -42,6 +42,7 @@ from .faults import FaultMiddleware, Renderer, answer_error
 from .fixtures import load_fixtures
 from .hosts import HostGuard
 from .journal import JournalMiddleware, note_error
+from .limits import LimitsMiddleware
 from .pages import Pages
 from .redaction import install_log_redaction
 from .specs import json_pointer, load_spec
@@ -123,7 +124,14 @@ class MockServer:
         mount_admin(app, AdminAPI(self.control, self.store, self.apis), self.settings)
         for exc_class in (Exception, HTTPException, ProblemException, HTTPError):
             app.add_error_handler(exc_class, self._handle_error)
-        # Outermost: the request's namespace, and its state as up to date as the backend's.
+        # Outermost: a request over a limit costs nothing more, and is not journaled whole.
+        app.add_middleware(
+            LimitsMiddleware,
+            position=MiddlewarePosition.BEFORE_EXCEPTION,
+            limits=self.settings.limits,
+            render=self._handle_error,
+        )
+        # Then the request's namespace, and its state as up to date as the backend's.
         app.add_middleware(
             StateMiddleware,
             position=MiddlewarePosition.BEFORE_EXCEPTION,

@@ -33,6 +33,7 @@ from .control_cli import (
 )
 from .errors import BadRequest, StartupError, StateError
 from .generators import write_fixtures
+from .limits import Limits, parse_limits
 from .state import DEFAULT_URL, describe, open_backend, space
 from .state.namespaces import check_name
 from .vendors import VENDORS
@@ -161,6 +162,17 @@ def main(namespace: str | None) -> None:
     help="Processes answering on the one port, sharing the state (not with --state memory).",
 )
 @click.option(
+    "--limit",
+    "limits",
+    multiple=True,
+    metavar="NAME=VALUE",
+    envvar="MOCKSERVER_LIMITS",
+    show_envvar=True,
+    help="Change one request limit (repeatable; the variable takes them comma-separated): "
+    + ", ".join(f"{name}={getattr(Limits(), name)}" for name in Limits.names())
+    + ". A request over a limit gets 400, 413, 414 or 431 in the vendor's error shape.",
+)
+@click.option(
     "--log-level",
     default="info",
     show_default=True,
@@ -179,6 +191,7 @@ def serve(
     token_secret: str | None,
     state: str,
     workers: int,
+    limits: tuple[str, ...],
     log_level: str,
 ) -> None:
     """Serve every vendor API, each under its own prefix, on one port."""
@@ -198,6 +211,7 @@ def serve(
         token_secret=token_secret or _or_exit(stored_secret, STATE_DIR),
         allowed_hosts=(*allowed_hosts, host),
         state=state,
+        limits=_checked_limits(limits),
     )
     warning = exposure_warning(host, port, admin_token)
     if warning:
@@ -349,3 +363,11 @@ def _checked_secret(value: str | None) -> str | None:
         return None if value is None else check_secret(value, "--token-secret")
     except StartupError as exc:
         raise click.BadParameter(exc.message) from None
+
+
+def _checked_limits(items: tuple[str, ...]) -> Limits:
+    # The variable's form is one comma-separated value; options come one each.
+    try:
+        return parse_limits(part for item in items for part in item.split(",") if part)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--limit") from None

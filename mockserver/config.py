@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .auth import Clock
 from .errors import StartupError
+from .limits import Limits, parse_limits
 
 __all__ = [
     "FIXTURES_DIR",
@@ -70,6 +71,8 @@ class Settings:
     allowed_hosts: tuple[str, ...] = ()
     # Where state lives (mockserver.state.open_backend); `mockserver serve` defaults to a file.
     state: str = "memory"
+    # Sizes and costs a request may reach (mockserver.limits).
+    limits: Limits = field(default_factory=Limits)
 
     def to_env(self) -> dict[str, str]:
         return {
@@ -81,6 +84,9 @@ class Settings:
             f"{_ENV_PREFIX}ADMIN_TOKEN": self.admin_token or "",
             f"{_ENV_PREFIX}ALLOWED_HOSTS": ",".join(self.allowed_hosts),
             f"{_ENV_PREFIX}STATE": self.state,
+            f"{_ENV_PREFIX}LIMITS": ",".join(
+                f"{name}={getattr(self.limits, name)}" for name in Limits.names()
+            ),
         }
 
     @classmethod
@@ -105,7 +111,15 @@ class Settings:
             admin_token=get("ADMIN_TOKEN") or None,
             allowed_hosts=listed("ALLOWED_HOSTS"),
             state=get("STATE") or defaults.state,
+            limits=_env_limits(listed("LIMITS")),
         )
+
+
+def _env_limits(items: tuple[str, ...]) -> Limits:
+    try:
+        return parse_limits(items)
+    except ValueError as exc:
+        raise StartupError("MOCKSERVER_LIMITS", "/", str(exc)) from None
 
 
 def stored_secret(folder: Path) -> str:

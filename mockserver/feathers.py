@@ -16,7 +16,6 @@ matches a missing field, ``$ne``/``$nin`` match it too, missing values sort firs
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -26,6 +25,7 @@ import inflection
 
 from .errors import BadRequest, HTTPError, Problem
 from .filtering import Predicate, compare, equals, is_null, one_of
+from .limits import whole_number
 from .paging import Window
 from .paths import MISSING
 from .sorting import SortKey
@@ -52,7 +52,6 @@ _ERROR_NAMES = {
     502: "BadGateway",
     503: "Unavailable",
 }
-_WHOLE = re.compile(r"-?[0-9]+")
 
 Decoder = Callable[[Any], Any]
 
@@ -145,8 +144,8 @@ class _Parser:
         if key not in query:
             return default
         value = self.decode(query[key])
-        if isinstance(value, str) and value.isdigit():
-            value = int(value)
+        if isinstance(value, str) and (number := whole_number(value)) is not None:
+            value = number
         if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
             return value
         self.problem(key, f"must be a whole number ≥ 0, got {value!r}")
@@ -218,8 +217,8 @@ class _Parser:
         """``value`` as the field's type, or MISSING (and a problem) when it cannot be."""
         kind = self.fields[name]
         if kind in ("integer", "number"):
-            if isinstance(value, str) and _WHOLE.fullmatch(value):
-                return int(value)
+            if isinstance(value, str) and (number := whole_number(value, signed=True)) is not None:
+                return number
             if isinstance(value, int | float) and not isinstance(value, bool):
                 return value
             self.problem(key, f"must be a number, got {value!r}")

@@ -36,6 +36,7 @@ from starlette.responses import Response
 
 from .errors import BadRequest, HTTPError, Problem, error_for_status
 from .journal import note
+from .limits import whole_number
 from .negotiation import is_json, negotiate
 
 if TYPE_CHECKING:
@@ -88,12 +89,16 @@ def parse(header: str) -> Preferences:
         if name not in values:
             return None
         raw = values[name]
-        if not raw.isdigit() or not low <= int(raw) <= high:
+        number = whole_number(raw)
+        if number is None or not low <= number <= high:
+            shown = raw if len(raw) <= 40 else raw[:40] + "…"
             problems.append(
-                Problem("header", "Prefer", f"{name} must be an integer {low}–{high}, got {raw!r}")
+                Problem(
+                    "header", "Prefer", f"{name} must be an integer {low}–{high}, got {shown!r}"
+                )
             )
             return None
-        return int(raw)
+        return number
 
     code = number("code", 100, 599)
     seed_value = number("seed", 0, 2**32 - 1)

@@ -9,7 +9,6 @@ the vendor's own shape.
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncGenerator, Iterable, Mapping
 from typing import Any, cast
 
@@ -26,11 +25,13 @@ from connexion.validators import (
     ParameterValidator,
 )
 from jsonschema import ValidationError
+from starlette.datastructures import Headers
 from starlette.formparsers import MultiPartException
-from starlette.types import Scope
+from starlette.types import Receive, Scope
 
 from .compiled import CompiledSchema, compiled
-from .errors import BadRequest, Problem
+from .errors import BadRequest, Problem, UnsupportedMediaType
+from .limits import limits_of, read_json
 
 __all__ = ["VALIDATOR_MAP_ALL_PROBLEMS", "ExplodedArraysURIParser", "describe", "problems_of"]
 
@@ -153,11 +154,25 @@ class _AllProblemsBody:
 
     _schema: Mapping[str, Any]
     _nullable: bool
+    _media_types: tuple[str, ...]
 
     @property
     def _validator(self) -> CompiledSchema:
         """Connexion's request validator for the body schema, compiled once (see compiled.py)."""
         return compiled(self._schema, Draft4RequestValidator)
+
+    async def wrap_receive(self, receive: Receive, *, scope: Scope) -> tuple[Receive, Scope]:
+        # Connexion validates a body without Content-Type as the operation's first media type,
+        # but hands the handler the raw bytes then: refused here, before either happens.
+        headers = Headers(scope=scope)
+        if "content-type" not in headers and (
+            headers.get("content-length", "0") not in ("", "0") or "transfer-encoding" in headers
+        ):
+            raise UnsupportedMediaType(
+                "The request has a body but no Content-Type header: say what it is "
+                "(this operation takes " + " or ".join(self._media_types) + ")"
+            )
+        return await super().wrap_receive(receive, scope=scope)  # type: ignore[misc,no-any-return]
 
     def _validate(self, body: Any) -> None:
         if body is None and not self._nullable:
@@ -169,17 +184,13 @@ class _AllProblemsBody:
 
 
 class AllProblemsJSONValidator(_AllProblemsBody, JSONRequestBodyValidator):  # type: ignore[misc]
+    _media_types = ("application/json",)
+
     async def _parse(self, stream: AsyncGenerator[bytes, None], scope: Scope) -> Any:
         raw = b"".join([chunk async for chunk in stream])
         if not raw:
             return None
-        try:
-            return json.loads(raw.decode(self._encoding))
-        except UnicodeDecodeError:
-            problem = Problem("body", "(body)", f"is not valid {self._encoding} text")
-        except json.JSONDecodeError as exc:
-            problem = Problem("body", "(body)", f"is not valid JSON: {exc}")
-        raise BadRequest(_summary([problem]), problems=[problem])
+        return read_json(raw, self._encoding, limits_of(scope))
 
 
 class _FormBody(_AllProblemsBody):
@@ -192,11 +203,11 @@ class _FormBody(_AllProblemsBody):
 
 
 class AllProblemsFormValidator(_FormBody, FormDataValidator):  # type: ignore[misc]
-    pass
+    _media_types = ("application/x-www-form-urlencoded",)
 
 
 class AllProblemsMultiPartValidator(_FormBody, MultiPartFormDataValidator):  # type: ignore[misc]
-    pass
+    _media_types = ("multipart/form-data",)
 
 
 def _summary(problems: list[Problem]) -> str:

@@ -190,22 +190,19 @@ class ChatKitty(VendorAPI):
             if error.reason not in _GENERIC_REASONS:
                 code, text = error.reason, error.message
             return {"error": code, "error_description": text}
-        name, text = _API_ERRORS.get(error.status, ("ServerError", "A server error occurred"))
+        name, text = _API_ERRORS.get(
+            error.status,
+            _API_ERRORS[400] if error.status < 500 else ("ServerError", "A server error occurred"),
+        )
         body: dict[str, Any] = {
             "error": name,
             "message": text,
             "timestamp": datetime.fromtimestamp(self.settings.clock(), UTC)
             .isoformat(timespec="milliseconds")
             .replace("+00:00", "Z"),
+            # Every problem is named here: the vendor's `properties` is writeOnly, never answered.
             "explanation": error.message,
         }
-        if error.problems:
-            body["properties"] = {
-                "problems": [
-                    {"location": p.location, "name": p.name, "message": p.message}
-                    for p in error.problems
-                ]
-            }
         return body
 
 
