@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import jsonschema._utils
 import pytest
 from connexion.json_schema import Draft4RequestValidator, Draft4ResponseValidator
 from hypothesis import given
@@ -185,3 +186,47 @@ def test_rust_alone_accepts_valid_data_so_python_is_not_asked() -> None:
     assert not fast.all_valid(
         [*valid, {"id": 1, "state": "ACTIVE", "when": "1900-02-29T00:00:00Z"}]
     )
+
+
+_JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-3, 3)
+    | st.sampled_from([0.0, 1.0, 2.5])
+    | st.text("ab", max_size=2),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text("ab", max_size=1), inner, max_size=2)
+    ),
+    max_leaves=8,
+)
+
+
+@given(items=st.lists(_JSON, max_size=6))
+def test_unique_items_agrees_with_jsonschema_in_linear_time(items: list[Any]) -> None:
+    # Small values, so that equal ones (1 and 1.0, objects in another order) come up often.
+    schema = {"type": "array", "uniqueItems": True}
+    reference = Draft4Validator(schema)
+    fast = CompiledSchema(schema)
+    assert fast.python.is_valid(items) == reference.is_valid(items)
+    assert [e.message for e in fast.iter_errors(items)] == [
+        e.message for e in reference.iter_errors(items)
+    ]
+
+
+def test_unique_items_never_compares_items_pairwise(monkeypatch: pytest.MonkeyPatch) -> None:
+    # jsonschema compares every pair of items it cannot sort (each call to its `equal`): with
+    # 300 objects that is 44,850 calls, and 4,000 of them froze the server for 20 s.
+    calls = []
+    real_equal = jsonschema._utils.equal
+
+    def counted(one: Any, two: Any) -> bool:
+        calls.append(1)
+        return bool(real_equal(one, two))
+
+    monkeypatch.setattr(jsonschema._utils, "equal", counted)
+    items = [{"n": n} if n % 2 else [n] for n in range(300)]
+    schema = {"type": "array", "uniqueItems": True}
+    assert CompiledSchema(schema).python.is_valid(items)
+    assert not calls
+    assert Draft4Validator(schema).is_valid(items)
+    assert len(calls) > 300  # the count above is zero for the right reason
