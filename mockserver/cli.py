@@ -34,6 +34,7 @@ from .control_cli import (
 from .errors import BadRequest, StartupError, StateError
 from .generators import write_fixtures
 from .limits import Limits, parse_limits
+from .serving import LIMITS_VARIABLE, DeadlineHttpProtocol
 from .state import DEFAULT_URL, describe, open_backend, space
 from .state.namespaces import check_name
 from .vendors import VENDORS
@@ -222,14 +223,17 @@ def serve(
     for api in server.apis.values():
         click.echo(f"{api.title:<12} http://{host}:{port}{api.prefix}   (UI {api.prefix}/ui/)")
     # uvloop's event loop and httptools' parser (both C), named rather than left to uvicorn's
-    # "auto", so a missing one fails loudly instead of silently costing throughput.
+    # "auto", so a missing one fails loudly instead of silently costing throughput; the parser
+    # runs in a protocol that closes connections whose requests do not arrive in time.
     options: dict[str, Any] = {
         "host": host,
         "port": port,
         "log_level": log_level,
         "loop": "uvloop",
-        "http": "httptools",
+        "http": DeadlineHttpProtocol,
     }
+    # The protocol (in this process and in every worker) reads its deadlines from here.
+    os.environ[LIMITS_VARIABLE] = settings.to_env()[LIMITS_VARIABLE]
     if not reload and workers == 1:
         uvicorn.run(Reloading(settings, server) if watch else server.app, **options)
         return

@@ -61,6 +61,10 @@ class Limits:
     """Items of any one array, and members of any one object, in a JSON body (400)."""
     integer_digits: int = 64
     """Digits of an integer in a JSON body or a header value the mock reads as a number (400)."""
+    request_seconds: int = 30
+    """Time for a request's head and body to arrive whole; the connection is closed after."""
+    idle_seconds: int = 5
+    """Time a connection may stay open with no request (keep-alive) before it is closed."""
 
     @classmethod
     def names(cls) -> list[str]:
