@@ -15,10 +15,12 @@ import click
 import pytest
 from click.testing import CliRunner
 from starlette.testclient import TestClient
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from mockserver.auth import TokenIssuer
 from mockserver.cli import main
 from mockserver.config import PROJECT_ROOT
+from mockserver.serving import DeadlineHttpProtocol
 
 
 def test_fixtures_check_reports_every_vendor() -> None:
@@ -67,7 +69,9 @@ def test_serve_runs_uvicorn_on_uvloop_and_httptools(
     monkeypatch.setattr("os.environ", dict(os.environ))  # --reload exports the settings
     result = CliRunner().invoke(main, ["serve", "--port", "1", *flags])
     assert result.exit_code == 0, result.output
-    assert (seen["loop"], seen["http"]) == ("uvloop", "httptools")
+    assert seen["loop"] == "uvloop"
+    assert seen["http"] is DeadlineHttpProtocol  # httptools' protocol, with deadlines
+    assert issubclass(DeadlineHttpProtocol, HttpToolsProtocol)
 
 
 # `mockserver serve` up to uvicorn, in a fresh interpreter, then the heavy modules it loaded.
