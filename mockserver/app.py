@@ -130,6 +130,7 @@ class MockServer:
             position=MiddlewarePosition.BEFORE_EXCEPTION,
             limits=self.settings.limits,
             render=self._handle_error,
+            is_admin=is_admin_path,
         )
         # Then the request's namespace, and its state as up to date as the backend's.
         app.add_middleware(

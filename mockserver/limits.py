@@ -49,6 +49,8 @@ class Limits:
 
     body_bytes: int = 1_048_576
     """A request body, in bytes (413)."""
+    admin_body_bytes: int = 67_108_864
+    """A request body to the admin API, in bytes (413): whole data sets are loaded through it."""
     header_bytes: int = 32_768
     """All request headers together, names and values, in bytes (431)."""
     url_bytes: int = 16_384
@@ -168,14 +170,17 @@ class LimitsMiddleware:
     """Refuses a request over a limit before anything reads it; hands the limits on in the scope.
 
     Outermost of the mock's middlewares, so a refused request costs nothing else (and the
-    journal never keeps a 5 MB header). A body is counted as it arrives: a client that announces
-    less than it sends is cut off at the limit too.
+    journal never keeps a 5 MB header). A body sent without a length (chunked) is counted as it
+    arrives and cut off at the limit.
     """
 
-    def __init__(self, app: ASGIApp, *, limits: Limits, render: Renderer) -> None:
+    def __init__(
+        self, app: ASGIApp, *, limits: Limits, render: Renderer, is_admin: Callable[[str], bool]
+    ) -> None:
         self.app = app
         self.limits = limits
         self.render = render
+        self.is_admin = is_admin
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -186,7 +191,12 @@ class LimitsMiddleware:
         if refusal is not None:
             await send_error(self.render, refusal, scope, receive, send)
             return
-        await self.app(scope, self._counted(scope, receive), send)
+        # A body with a length was checked against it, and the HTTP server delivers no more;
+        # only one without (chunked) is counted as it arrives. Left alone, ``receive`` stays
+        # the server's own (the drop fault reaches the connection through it).
+        if any(name == b"transfer-encoding" for name, _ in scope["headers"]):
+            receive = self._counted(scope, receive)
+        await self.app(scope, receive, send)
 
     def _refusal(self, scope: Scope) -> HTTPError | None:
         limits = self.limits
@@ -215,27 +225,34 @@ class LimitsMiddleware:
             )
             return BadRequest(f"Invalid request: {problem}", problems=[problem])
         announced = Headers(scope=scope).get("content-length", "")
-        if announced.isdecimal() and int(announced) > limits.body_bytes:
-            return self._too_large(int(announced))
+        if announced.isdecimal() and int(announced) > self._body_limit(scope)[1]:
+            return self._too_large(scope, int(announced))
         return None
 
-    def _too_large(self, size: int) -> HTTPError:
+    def _body_limit(self, scope: Scope) -> tuple[str, int]:
+        if self.is_admin(scope["path"]):
+            return "admin_body_bytes", self.limits.admin_body_bytes
+        return "body_bytes", self.limits.body_bytes
+
+    def _too_large(self, scope: Scope, size: int) -> HTTPError:
+        name, limit = self._body_limit(scope)
         return error_for_status(
             413,
-            f"The request body takes {size} bytes or more; the limit is "
-            f"{self.limits.body_bytes} (mockserver serve --limit body_bytes=N)",
+            f"The request body takes {size} bytes or more; the limit is {limit} "
+            f"(mockserver serve --limit {name}=N)",
         )
 
     def _counted(self, scope: Scope, receive: Receive) -> Receive:
         received = 0
+        limit = self._body_limit(scope)[1]
 
         async def counted() -> Message:
             nonlocal received
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.limits.body_bytes:
-                    raise self._too_large(received)
+                if received > limit:
+                    raise self._too_large(scope, received)
             return message
 
         return counted

@@ -155,6 +155,16 @@ async def _chosen(
     ]
     where = f"{operation.method.upper()} {operation.path}"
     code = preferences.code
+    # Any server can fail, whatever its spec documents: the frontend's error path is exactly
+    # what a team wants to try, so a 5xx needs no documentation (as in fault rules).
+    if (
+        code is not None
+        and code in _SERVER_ERRORS
+        and str(code) not in responses
+        and preferences.example is None
+        and not preferences.dynamic
+    ):
+        raise error_for_status(code, f"Prefer: code={code} asked for this answer")
     if code is not None and str(code) not in responses:
         documented = ", ".join(s for s in responses if s != "default")
         raise _refused(f"code={code} is not documented for {where}; documented: {documented}")
@@ -209,6 +219,9 @@ def _first_example(media: Mapping[str, Any]) -> Any:
     return examples[0].get("value") if examples else None
 
 
+_SERVER_ERRORS = range(500, 512)
+
+
 def _success(responses: Mapping[str, Any]) -> int:
     return next((int(s) for s in responses if s.startswith("2")), 200)
 
@@ -256,7 +269,8 @@ def generate(schema: Mapping[str, Any], seed_value: int) -> Any:
     from schemathesis.specs.openapi.converter import to_json_schema
     from schemathesis.specs.openapi.formats import get_default_format_strategies
 
-    json_schema = _closed(to_json_schema(dict(schema), "nullable", is_response_schema=True))
+    readable = _without_write_only(schema)
+    json_schema = _closed(to_json_schema(readable, "nullable", is_response_schema=True))
     strategy = build(
         json_schema, draft=4, formats=get_default_format_strategies(), alphabet=_alphabet()
     )
@@ -287,6 +301,30 @@ def _alphabet() -> Alphabet:
     return Alphabet(
         allow_x00=False, codec="ascii", exclude_characters="".join(map(chr, range(32))) + "\x7f"
     )
+
+
+def _without_write_only(schema: Any) -> Any:
+    """``schema`` without its ``writeOnly`` properties, which an answer never holds."""
+    if isinstance(schema, list):
+        return [_without_write_only(s) for s in schema]
+    if not isinstance(schema, Mapping):
+        return schema
+    result: dict[str, Any] = {}
+    hidden: set[str] = set()
+    for key, value in schema.items():
+        if key in _SCHEMA_MAPS and isinstance(value, Mapping):
+            if key == "properties":
+                hidden = {
+                    n for n, s in value.items() if isinstance(s, Mapping) and s.get("writeOnly")
+                }
+            result[key] = {n: _without_write_only(s) for n, s in value.items() if n not in hidden}
+        elif key in _VALUES:
+            result[key] = value
+        else:
+            result[key] = _without_write_only(value)
+    if hidden and isinstance(result.get("required"), list):
+        result["required"] = [n for n in result["required"] if n not in hidden]
+    return result
 
 
 def _closed(schema: Any, *, in_all_of: bool = False) -> Any:

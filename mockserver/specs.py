@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -44,9 +44,15 @@ class Operation:
     # status code (as written in the spec, e.g. "200") -> media types, in document order
     produces: Mapping[str, tuple[str, ...]]
     parameters: tuple[Mapping[str, Any], ...] = ()
+    # (status, media type) -> the resolved schema of that answer
+    schemas: Mapping[tuple[str, str], Mapping[str, Any]] = field(default_factory=dict)
 
     def media_types(self, status: str = "200") -> tuple[str, ...]:
         return self.produces.get(status, ())
+
+    def response_schema(self, status: str, media_type: str) -> Mapping[str, Any] | None:
+        """What the spec says the answer with ``status`` in ``media_type`` is, if it says."""
+        return self.schemas.get((status, media_type))
 
     def parameter(self, name: str) -> Mapping[str, Any]:
         """The resolved definition of the parameter called ``name``."""
@@ -79,6 +85,15 @@ class Spec:
         """The path template (``/chat-sessions/{id}``) a request path falls under, if any."""
         return next((t for pattern, t in self._path_patterns if pattern.fullmatch(path)), None)
 
+    def operation_at(self, path: str, method: str) -> Operation | None:
+        """The operation answering ``method`` on a request path, if the spec has one."""
+        template = self.match(path)
+        method = method.lower()
+        return next(
+            (op for op in self.operations.values() if op.path == template and op.method == method),
+            None,
+        )
+
     def allowed_methods(self, path: str) -> list[str] | None:
         """Methods the spec documents for a request path, or None when no path template matches."""
         template = self.match(path)
@@ -96,12 +111,19 @@ class Spec:
                 op = item.get(method)
                 if not op or "operationId" not in op:
                     continue
+                responses = op.get("responses", {})
                 produces = {
                     str(status): tuple(response.get("content", {}))
-                    for status, response in op.get("responses", {}).items()
+                    for status, response in responses.items()
+                }
+                schemas = {
+                    (str(status), media_type): media["schema"]
+                    for status, response in responses.items()
+                    for media_type, media in response.get("content", {}).items()
+                    if "schema" in media
                 }
                 parameters = (*item.get("parameters", ()), *op.get("parameters", ()))
-                yield Operation(op["operationId"], method, path, produces, parameters)
+                yield Operation(op["operationId"], method, path, produces, parameters, schemas)
 
 
 def _template_regex(path: str) -> str:

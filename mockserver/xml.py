@@ -94,8 +94,11 @@ def encode_name(name: str) -> str:
     """A valid XML element name for ``name``: invalid characters become ``_xHHHH_``.
 
     Cached: the same few hundred property names recur in every element of every answer, and
-    checking them character by character was a quarter of an XML answer's time.
+    checking them character by character was a quarter of an XML answer's time. An empty name
+    (a dictionary key "") has no XML form at all; it is written ``_``.
     """
+    if not name:
+        return "_"
     return "".join(
         ch if (_START if i == 0 else _REST).fullmatch(ch) else f"_x{ord(ch):04X}_"
         for i, ch in enumerate(name)
@@ -231,14 +234,23 @@ class _Writer:
             self.element(value, prop.schema, prop.name, prop.tags)
 
 
+# Characters XML 1.0 cannot hold at all, not even as references (control characters but tab,
+# line feed and carriage return; U+FFFE and U+FFFF; lone surrogates): a parser refuses the whole
+# document. They are written as U+FFFD, the replacement character.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
 def _escape(text: str) -> str:
-    """Character data: ``&``, ``<`` and ``>`` as entities, everything else as it is."""
+    """Character data: ``&``, ``<`` and ``>`` as entities, a carriage return as a reference
+    (parsers turn a raw one into a line feed), characters XML forbids as U+FFFD."""
     if "&" in text:
         text = text.replace("&", "&amp;")
     if "<" in text:
         text = text.replace("<", "&lt;")
     if ">" in text:
         text = text.replace(">", "&gt;")
+    if not text.isprintable():  # cheap test first: most text has no control character at all
+        text = _NOT_XML.sub("\ufffd", text).replace("\r", "&#13;")
     return text
 
 

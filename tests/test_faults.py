@@ -139,7 +139,7 @@ def test_an_injected_status_is_answered_in_the_vendors_shape(
     assert first.status_code != 503
     assert second.status_code == 503
     api = server.apis[vendor]
-    assert second.headers["content-type"].startswith(api.error_media_type)
+    assert second.headers["content-type"].startswith(api.error_media_types[0])
     assert "Fault rule" in second.text
 
 

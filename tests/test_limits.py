@@ -137,7 +137,9 @@ def test_feathers_numbers_out_of_range_are_a_400(client: TestClient, value: str)
 
 # -- the limits middleware ----------------------------------------------------------------------
 
-SMALL = Limits(body_bytes=200, header_bytes=2_000, url_bytes=300, query_parameters=5)
+SMALL = Limits(
+    body_bytes=200, admin_body_bytes=400, header_bytes=2_000, url_bytes=300, query_parameters=5
+)
 
 
 @pytest.fixture(scope="module")
@@ -167,7 +169,7 @@ def test_each_limit_is_answered_with_its_status_in_the_vendors_shape(
         431: {"headers": {"X-Padding": "x" * 2_000}},
         414: {"params": {"q": "x" * 300}},
         400: {"params": [("a", "1")] * 6},
-        413: {"content": b"x" * 201, "headers": {"Content-Type": "application/json"}},
+        413: {"content": b"x" * (401 if api == "admin" else 201), "headers": JSON},
     }
     for status, request in over.items():
         response = small.request(method, path, **request)  # type: ignore[arg-type]
@@ -193,7 +195,7 @@ def test_a_body_sent_without_length_is_cut_at_the_limit() -> None:
     def render(request: Any, exc: Exception) -> Any:
         raise AssertionError("nothing is refused before the body is read")
 
-    limited = LimitsMiddleware(reader, limits=SMALL, render=render)
+    limited = LimitsMiddleware(reader, limits=SMALL, render=render, is_admin=lambda path: False)
     chunks = [{"type": "http.request", "body": b"x" * 50, "more_body": True}] * 10
     pending = iter(chunks)
     scope = {"type": "http", "headers": [(b"transfer-encoding", b"chunked")], "path": "/x"}
@@ -208,6 +210,15 @@ def test_a_body_sent_without_length_is_cut_at_the_limit() -> None:
         asyncio.run(limited(scope, receive, send))
     assert refused.value.status == 413
     assert sum(read) == 200  # the chunk that crossed the limit never reached the reader
+
+
+def test_the_admin_api_takes_bodies_up_to_its_own_limit(small: TestClient) -> None:
+    rule = {"path": "/twin/" + "x" * 250, "status": 503}
+    assert small.post("/__admin/rules", json=rule).status_code == 201
+    rule["path"] += "x" * 200
+    response = small.post("/__admin/rules", json=rule)
+    assert response.status_code == 413, response.text
+    assert "admin_body_bytes" in response.text
 
 
 def test_a_body_within_the_limit_is_served(small: TestClient) -> None:

@@ -3,11 +3,14 @@ byte for byte what the ElementTree renderer before it wrote."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 from xml.etree import ElementTree
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mockserver.xml import XSI, Fragments, encode_name, to_xml
 
@@ -131,7 +134,7 @@ def test_wrapped_and_unwrapped_arrays() -> None:
 @pytest.mark.parametrize(
     ("name", "encoded"),
     [("FieldName", "FieldName"), ("field name", "field_x0020_name"), ("1st", "_x0031_st"),
-     ("Ærø", "Ærø"), ("a/b", "a_x002F_b")],
+     ("Ærø", "Ærø"), ("a/b", "a_x002F_b"), ("", "_")],
 )  # fmt: skip
 def test_names_that_are_not_xml_names_are_encoded_like_xmlconvert(name: str, encoded: str) -> None:
     assert encode_name(name) == encoded
@@ -145,8 +148,8 @@ def test_the_root_needs_a_name() -> None:
 
 
 # Written by the ElementTree renderer this one replaced, byte for byte: empty elements as
-# "<a />", attributes and text escaped as ElementTree escapes them, a lone surrogate as a
-# character reference.
+# "<a />", attributes and text escaped as ElementTree escapes them; except a lone surrogate,
+# which it wrote as a character reference XML forbids, now U+FFFD.
 PINNED = (
     "<?xml version='1.0' encoding='utf-8'?>\n"
     '<ArrayOfThing xmlns:i="http://www.w3.org/2001/XMLSchema-instance" xmlns="urn:a&amp;b&quot;c">'
@@ -159,8 +162,8 @@ PINNED = (
     "<_x0031_st>&lt;x&gt;</_x0031_st></Rights></Thing>"
     '<Thing><Id>7</Id><Name i:nil="true" /><Ratio>2</Ratio><Active>false</Active>'
     '<Tags i:nil="true" /><Code>x1</Code><Code>x2</Code><Owner i:nil="true" />'
-    '<Rights i:nil="true" /><Extra>&#55296; é</Extra></Thing></ArrayOfThing>'
-).encode()
+    '<Rights i:nil="true" /><Extra>\ufffd é</Extra></Thing></ArrayOfThing>'
+).encode()  # fmt: skip
 
 
 def test_the_document_is_byte_for_byte_what_it_was() -> None:
@@ -207,3 +210,15 @@ def test_fragments_are_bounded() -> None:
     things[0]["Name"] = "Changed"
     to_xml(things[1:], ARRAY, fragments=fragments)  # keeping the second drops the first
     assert b"<Name>Changed</Name>" in to_xml(things[:1], ARRAY, fragments=fragments)
+
+
+@given(text=st.text(alphabet=st.characters(codec=None, min_codepoint=0, max_codepoint=0x10FFFF)))
+def test_any_text_gives_a_document_parsers_accept(text: str) -> None:
+    # Control characters, U+FFFE/U+FFFF and lone surrogates cannot be in XML 1.0, not even as
+    # references: they read back as U+FFFD; everything else, carriage returns included, as sent.
+    document = to_xml({"Id": 1, "Name": text, "Rights": {"r": text, "": text}}, THING)
+    element = ElementTree.fromstring(document)
+    expected = re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]", "\ufffd", text)
+    namespace = "{urn:example}"
+    assert (element.findtext(f"{namespace}Name") or "") == expected
+    assert (element.findtext(f"{namespace}Rights/{namespace}r") or "") == expected

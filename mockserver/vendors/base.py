@@ -29,12 +29,13 @@ from .. import prefer
 from ..auth import Principal, TokenIssuer, Verifier, security_map
 from ..config import Settings
 from ..dispatch import REQUEST_EXTENSION
-from ..encoding import json_bytes
-from ..errors import HTTPError
+from ..errors import HTTPError, NotAcceptable
 from ..fixtures import Fixture
 from ..negotiation import is_json, negotiate
+from ..rendering import render
 from ..specs import Operation, Spec
 from ..store import Collection, Store
+from ..xml import Fragments
 
 __all__ = ["VendorAPI", "mock_schema"]
 
@@ -57,7 +58,8 @@ class VendorAPI:
     """Mount prefix (``/<name>``), spec file (``<name>.yaml``) and fixture folder."""
     title: ClassVar[str]
     fixtures: ClassVar[tuple[Fixture, ...]] = ()
-    error_media_type: ClassVar[str] = "application/json"
+    error_media_types: ClassVar[tuple[str, ...]] = ("application/json",)
+    """What an error may be written as where the spec documents nothing for its status."""
 
     def __init__(self, spec: Spec, store: Store, settings: Settings) -> None:
         self.spec = spec
@@ -107,12 +109,31 @@ class VendorAPI:
         schemes = self.spec.resolved.get("components", {}).get("securitySchemes", {})
         return security_map(self.verifiers(), schemes)
 
+    def error_schema(self, body: Mapping[str, Any]) -> Mapping[str, Any] | None:
+        """The schema of an error ``body`` when its shape decides it (XML names elements after
+        it); by default, what the operation documents for the status."""
+        return None
+
     def render_error(self, error: HTTPError, request: Request) -> Response:
+        """The vendor's error body, in the media type the client asked for among those the
+        operation documents for the status (or :attr:`error_media_types`)."""
+        body = self.error_body(error, request)
+        operation = self.spec.operation_at(
+            request.url.path.removeprefix(self.prefix), request.method
+        )
+        status = str(error.status)
+        offered = (operation.media_types(status) if operation else ()) or self.error_media_types
+        try:
+            media_type = negotiate(request.headers.get("accept"), offered)
+        except NotAcceptable:
+            media_type = offered[0]  # the refusal itself must be readable
+        documented = operation.response_schema(status, media_type) if operation else None
         return self.respond(
-            self.error_body(error, request),
+            body,
             status=error.status,
-            media_type=self.error_media_type,
+            media_type=media_type,
             headers=error.headers,
+            schema=self.error_schema(body) or documented,
         )
 
     # -- what handlers use ---------------------------------------------------------------------
@@ -160,12 +181,15 @@ class VendorAPI:
         status: int = 200,
         media_type: str = "application/json",
         headers: Mapping[str, str] | None = None,
+        schema: Mapping[str, Any] | None = None,
+        fragments: Fragments | None = None,
     ) -> Response:
-        """A response with ``body`` serialised for ``media_type`` (JSON flavours here)."""
-        if isinstance(body, bytes):
-            content = body
-        elif is_json(media_type):
-            content = json_bytes(body)
-        else:
-            raise ValueError(f"no renderer for {media_type}")
+        """A response with ``body`` written as ``media_type`` (see ``rendering.py``).
+
+        ``schema`` defaults to what the current operation documents for ``status`` and
+        ``media_type``; ``fragments``: XML of objects written before, to reuse.
+        """
+        if schema is None and not isinstance(body, bytes) and not is_json(media_type):
+            schema = self.operation.response_schema(str(status), media_type)
+        content = render(body, media_type, schema, fragments=fragments)
         return Response(content, status_code=status, media_type=media_type, headers=headers)

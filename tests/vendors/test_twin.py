@@ -1087,7 +1087,19 @@ def test_filename_names_the_download(
     assert _filename_of(disposition) == saved_as
 
 
-@pytest.mark.parametrize("filename", ["../etc/passwd", "a\\b", 'say "cheese"', "line\nbreak", ""])
+@pytest.mark.parametrize(
+    "filename",
+    [
+        "../etc/passwd",
+        "a\\b",
+        'say "cheese"',
+        "line\nbreak",
+        "",
+        "evil\u202efdp.exe",
+        "a\u200bb",
+        "x\x85y",
+    ],
+)
 def test_unsafe_filenames_are_refused(
     client: TestClient, demo: dict[str, str], conforms: Conforms, filename: str
 ) -> None:

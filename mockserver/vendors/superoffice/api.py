@@ -25,15 +25,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ...auth import Principal, Verifier
-from ...errors import BadRequest, Forbidden, HTTPError, NotAcceptable, Unauthorized
+from ...errors import BadRequest, Forbidden, HTTPError, Unauthorized
 from ...filtering import Predicate, cacheable, equals, filter_records, one_of
 from ...fixtures import Fixture
-from ...negotiation import is_json, negotiate
 from ...paths import FieldPath
 from ...projection import null_unselected
 from ...sorting import SortKey, sort_records
 from ...store import Collection
-from ...xml import Fragments, to_xml
+from ...xml import Fragments
 from ..base import VendorAPI, mock_schema
 from .locale import presentation
 from .sessions import LINK_FIELDS, PresentedSessions, check_links
@@ -78,6 +77,7 @@ _FAILED = "Authentication failed!"
 
 class SuperOffice(VendorAPI):
     name = "superoffice"
+    error_media_types = ("application/json", "text/json", "application/xml", "text/xml")
     title = "SuperOffice CRM"
     fixtures = (
         *(
@@ -180,41 +180,21 @@ class SuperOffice(VendorAPI):
     # -- rendering -----------------------------------------------------------------------------
 
     def _answer(
-        self,
-        body: Any,
-        media_type: str,
-        schema: str,
-        status: int = 200,
-        headers: Mapping[str, str] | None = None,
-        kept: Fragments | None = None,
+        self, body: Any, media_type: str, schema: str, kept: Fragments | None = None
     ) -> Response:
-        """``body`` as JSON (any JSON flavour, labelled as asked) or as XML named by ``schema``,
-        reusing the XML ``kept`` of objects of it that were written before."""
-        if is_json(media_type):
-            return self.respond(body, status=status, media_type=media_type, headers=headers)
-        schema_of = self.spec.schema(f"#/components/schemas/{schema}")
-        document = to_xml(body, schema_of, fragments=kept)
-        return self.respond(document, status=status, media_type=media_type, headers=headers)
-
-    def render_error(self, error: HTTPError, request: Request) -> Response:
-        """Errors are negotiated too: XML for a client that asked for XML."""
-        body = self.error_body(error, request)
-        template = self.spec.match(request.url.path.removeprefix(self.prefix))
-        operation = next(
-            (
-                op
-                for op in self.spec.operations.values()
-                if op.path == template and op.method == request.method.lower()
-            ),
-            None,
+        """``body`` as JSON or as XML named by ``schema``, reusing the XML ``kept`` of objects of
+        it that were written before."""
+        return self.respond(
+            body,
+            media_type=media_type,
+            schema=self.spec.schema(f"#/components/schemas/{schema}"),
+            fragments=kept,
         )
-        offered = operation.media_types(str(error.status)) if operation else ()
-        try:
-            media_type = negotiate(request.headers.get("accept"), offered or ["application/json"])
-        except NotAcceptable:
-            media_type = "application/json"
-        schema = "HttpError" if "MessageDetail" in body else "SoExceptionInfo"
-        return self._answer(body, media_type, schema, error.status, error.headers)
+
+    def error_schema(self, body: Mapping[str, Any]) -> Mapping[str, Any]:
+        """ASP.NET's ``HttpError`` or NetServer's ``SoExceptionInfo``, whichever ``body`` is."""
+        name = "HttpError" if "MessageDetail" in body else "SoExceptionInfo"
+        return self.spec.schema(f"#/components/schemas/{name}")
 
     def error_body(self, error: HTTPError, request: Request) -> dict[str, Any]:
         """ASP.NET's ``HttpError`` for what Web API itself refuses (bad parameters, no such
