@@ -43,6 +43,7 @@ typecheck: $(STAMP)
 # on the test machines).
 pytest: $(STAMP) $(SDK_STAMP) $(LINT_STAMP)
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+	command -v jq >/dev/null || (apt-get update -qq && apt-get install -y -qq jq)  # README examples
 	$(BIN)/pytest
 
 # `make fuzz`: the suite's properties with new random examples, a thousand each, where CI runs
