@@ -49,7 +49,7 @@ from .specs import load_spec
 from .state import Backend
 from .state.memory import MemoryBackend
 from .store import Collection, Store
-from .validation import VALIDATOR_MAP_ALL_PROBLEMS
+from .validation import VALIDATOR_MAP_ALL_PROBLEMS, ExplodedArraysURIParser
 from .vendors import VendorAPI
 from .verification import Query, Verifier
 
@@ -344,6 +344,7 @@ def mount_admin(app: AsyncApp, admin: AdminAPI, settings: Settings) -> None:
         resolver=Resolver(function_resolver=admin.resolve),
         security_map=security_map(verifiers, schemes),
         validator_map=VALIDATOR_MAP_ALL_PROBLEMS,
+        uri_parser_class=ExplodedArraysURIParser,  # body=a,b is one filter, as repeated keys are
         validate_responses=settings.validate_responses,
         pythonic_params=True,
     )

@@ -48,7 +48,7 @@ from jsonschema import (
 )
 from jsonschema.protocols import Validator
 
-__all__ = ["CompiledSchema", "compiled"]
+__all__ = ["CompiledSchema", "compiled", "engines_agree"]
 
 # OpenAPI's integer formats bound the value; jsonschema knows nothing of them.
 _INTEGER_BOUNDS = {"int32": 2**31, "int64": 2**63}
@@ -184,7 +184,7 @@ def _for_rust(schema: Any, formats: dict[str, Any], nullable: bool, write_only: 
         if isinstance(result.get("enum"), list):
             result["enum"] = [*result["enum"], None]
     pattern = result.get("pattern")
-    if isinstance(pattern, str) and _ENGINES_DIFFER.search(pattern):
+    if isinstance(pattern, str) and not engines_agree(pattern):
         del result["pattern"]
         name = f"python-pattern:{pattern}"
         formats[name] = _python_pattern(pattern)
@@ -204,6 +204,12 @@ def _for_rust(schema: Any, formats: dict[str, Any], nullable: bool, write_only: 
         else:
             del result["format"]  # unchecked in Python: a callback per value would cost dearly
     return result
+
+
+def engines_agree(pattern: str) -> bool:
+    """Whether ECMA 262 (which JSON Schema names, and Rust and most clients follow) and Python's
+    ``re`` accept the same strings for ``pattern``, as far as its syntax shows."""
+    return _ENGINES_DIFFER.search(pattern) is None
 
 
 def _python_pattern(pattern: str) -> Any:

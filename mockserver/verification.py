@@ -35,6 +35,9 @@ __all__ = ["FieldFilter", "Query", "Verifier"]
 _GLOB = re.compile(r"[*?\[]")
 
 
+_SPACES = " \t\n\r\f\v"
+
+
 @dataclass(frozen=True)
 class FieldFilter:
     """``path=value`` (a dotted path into a JSON or form body) or ``path`` alone (present)."""
@@ -45,12 +48,13 @@ class FieldFilter:
     @classmethod
     def parse(cls, text: str, parameter: str) -> FieldFilter:
         name, sep, value = text.partition("=")
-        if not name.strip():
+        name = name.strip(_SPACES)  # ASCII white space, as the spec's pattern says
+        if not name:
             raise BadRequest(
                 f"query parameter {parameter!r} must be a field (state) or field=value "
                 f"(state=ACTIVE, participants.0=acc-1), got {text!r}"
             )
-        return cls(tuple(name.strip().split(".")), value if sep else None)
+        return cls(tuple(name.split(".")), value if sep else None)
 
     def matches(self, document: Any) -> bool:
         node = document

@@ -13,6 +13,7 @@ holds), so every option means exactly what Schemathesis' documentation says.
 from __future__ import annotations
 
 import copy
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -175,6 +176,13 @@ def _as_probed(document: dict[str, Any]) -> dict[str, Any]:
     return document
 
 
+def project_operations() -> list[dict[str, Any]]:
+    """The ``[[operations]]`` of ``schemathesis.toml`` beside the specs (shipped with them)."""
+    with (Settings().specs_dir / "schemathesis.toml").open("rb") as file:
+        operations: list[dict[str, Any]] = tomllib.load(file).get("operations", [])
+    return operations
+
+
 def _configuration(api: str, contract: Contract) -> dict[str, Any]:
     """The run's Schemathesis configuration, as a ``schemathesis.toml`` would hold it."""
     generation: dict[str, Any] = {}
@@ -192,6 +200,8 @@ def _configuration(api: str, contract: Contract) -> dict[str, Any]:
         },
         # No crash cache in the user's directory: a failure's curl command is its reproduction.
         "cache": {"enabled": False},
+        # What the specs cannot say, as the project's schemathesis.toml tells a plain `st run`.
+        "operations": project_operations(),
         "output": {"sanitization": _SANITIZATION},
     }
     if contract.seed is not None:

@@ -421,10 +421,16 @@ def test_offset_need_not_be_a_multiple_of_the_limit(
     assert [s["id"] for s in body["items"]] == newest_first(sessions(server, 1))[3:7]
 
 
+def test_page_decides_when_offset_is_given_too(
+    client: TestClient, server: MockServer, demo: dict[str, str], conforms: Conforms
+) -> None:
+    body = listing(client, demo, conforms, page=2, offset=1, limit=4)
+    assert [s["id"] for s in body["items"]] == newest_first(sessions(server, 1))[4:8]
+
+
 @pytest.mark.parametrize(
     ("params", "names"),
     [
-        ({"page": 2, "offset": 10}, {"page"}),
         ({"limit": 0}, {"limit"}),
         ({"limit": 1001}, {"limit"}),
         ({"offset": -1, "page": 0}, {"offset", "page"}),

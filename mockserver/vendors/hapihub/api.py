@@ -8,7 +8,9 @@
   to anyone else it does not exist (404, never 403).
 * Sessions hold state. PATCH directives drive the lifecycle (created → started → accepted or
   rejected → finished) and each is checked and applied under the store's lock, so concurrent
-  clients never lose an update or see half of one. The server stamps every ``*At``/``*By``.
+  clients never lose an update or see half of one. A directive stamps ``*At``/``*By`` with the
+  clock and the caller; a client may also state a history itself (the apiDoc lists the fields),
+  as long as the directives could have made it.
 """
 
 from __future__ import annotations
@@ -48,17 +50,12 @@ DIRECTIVES: dict[str, tuple[str, str, frozenset[str]]] = {
     "finish": ("finishedAt", "finishedBy", frozenset({"started", "accepted"})),
 }
 _STAMPS = ("createdAt", "startedAt", "acceptedAt", "rejectedAt", "finishedAt")
-# fields only the server writes -> what the client is told to send instead
-_LIFECYCLE_FIELDS = {
-    **{
-        field: f'is set by the server; send {{"{name}": true}} instead'
-        for name, (at, by, _) in DIRECTIVES.items()
-        for field in (at, by)
-    },
-    "rejectReason": 'is set by the server; send {"reject": "<reason>"} instead',
-}
-_PATCH_REFUSED = {"createdAt": "is fixed when the session is created", **_LIFECYCLE_FIELDS}
-
+# what a client may state of a session's history, on create and patch (the apiDoc lists them)
+_HISTORY = (
+    "createdAt",
+    *(field for at, by, _ in DIRECTIVES.values() for field in (at, by)),
+    "rejectReason",
+)
 _USER_FIELDS = ("id", "uid", "email", "mobileNo", "createdAt")
 
 
@@ -195,27 +192,23 @@ class HapiHub(VendorAPI):
         return self.respond(session)
 
     async def create_chat_session(self, body: Mapping[str, Any]) -> Response:
-        _refuse_server_fields(body, _LIFECYCLE_FIELDS)
-        self._check_participants(body["participants"])
-        now = self._now()
+        now, caller = self._now(), self.principal["sub"]
         sessions = self.collection(SESSIONS)
         while True:  # an id is claimed in the store, so no two requests on any worker share one
             session: Record = {
                 "id": self._new_id(now),
-                "createdAt": body.get("createdAt", now),
-                "createdBy": self.principal["sub"],
+                "createdAt": now,
+                "createdBy": caller,
                 "type": body.get("type", "telemed"),
             }
             if "room" in body:
                 session["room"] = body["room"]
             session["participants"] = list(body["participants"])
+            _state_history(session, body, caller)
             if sessions.insert(session):
                 return self.respond(session)
 
     async def patch_chat_session(self, id_: str, body: Mapping[str, Any]) -> Response:
-        _refuse_server_fields(body, _PATCH_REFUSED)
-        if "participants" in body:
-            self._check_participants(body["participants"])
         sessions = self.collection(SESSIONS)
         if id_ not in sessions:
             raise _not_found(id_)
@@ -229,6 +222,7 @@ class HapiHub(VendorAPI):
             for field in ("type", "room", "participants"):
                 if field in body:
                     session[field] = body[field]
+            _state_history(session, body, caller)
             if directives:
                 _apply(session, directives, caller, now, body)
             return session
@@ -243,16 +237,6 @@ class HapiHub(VendorAPI):
             return []
         uid = account["uid"]
         return [any_of([equals(("createdBy",), uid), equals(("participants",), uid)])]
-
-    def _check_participants(self, participants: Iterable[str]) -> None:
-        accounts = self.collection(ACCOUNTS)
-        problems = [
-            Problem("body", f"participants/{i}", f"is not the uid of an account: {uid!r}")
-            for i, uid in enumerate(participants)
-            if uid not in accounts
-        ]
-        if problems:
-            raise BadRequest("Invalid chat session: unknown participant", problems=problems)
 
     def _now(self) -> int:
         return int(self.settings.clock() * 1000)
@@ -320,12 +304,53 @@ def _phrase(directive: str, state: str) -> str:
     return f"is already {state}" if reached == state else f"is {state}"
 
 
-def _refuse_server_fields(body: Mapping[str, Any], refused: Mapping[str, str]) -> None:
-    problems = [Problem("body", field, why) for field, why in refused.items() if field in body]
+def _state_history(session: Record, body: Mapping[str, Any], caller: str) -> None:
+    """Write the history fields ``body`` states onto ``session``, or refuse them all (400).
+
+    A stamp sent without its ``*By`` is the caller's act. The result must be a history the
+    directives could have made (see the spec's create operation); checked whole, so a refused
+    request changes nothing.
+    """
+    stated = {field: body[field] for field in _HISTORY if field in body}
+    if not stated:
+        return
+    for at, by, _ in DIRECTIVES.values():
+        if at in stated and by not in stated:
+            stated[by] = caller
+    candidate = {**session, **stated}
+    problems = _history_problems(candidate)
     if problems:
         raise BadRequest(
-            "Invalid chat session: " + "; ".join(map(str, problems)), problems=problems
+            "Invalid chat session history: " + "; ".join(map(str, problems)), problems=problems
         )
+    session.update(stated)
+
+
+def _history_problems(session: Mapping[str, Any]) -> list[Problem]:
+    """What makes ``session``'s stamps a history no sequence of directives could make."""
+    problems = []
+
+    def refuse(field: str, why: str) -> None:
+        problems.append(Problem("body", field, why))
+
+    for at, by, _ in DIRECTIVES.values():
+        if (at in session) != (by in session):
+            refuse(by if by in session else at, f"{at} and {by} go together")
+    if "startedAt" not in session:
+        for later in ("acceptedAt", "rejectedAt", "finishedAt"):
+            if later in session:
+                refuse(later, "needs startedAt: a session is started first")
+    if "acceptedAt" in session and "rejectedAt" in session:
+        refuse("rejectedAt", "a session is accepted or rejected, not both")
+    if "rejectedAt" in session and "finishedAt" in session:
+        refuse("finishedAt", "a rejected session is not finished")
+    if "rejectReason" in session and "rejectedAt" not in session:
+        refuse("rejectReason", "goes with rejectedAt: only a rejected session has a reason")
+    stamps = [(s, session[s]) for s in _STAMPS if s in session]
+    for (earlier, before), (later, value) in pairwise(stamps):
+        if value < before:
+            refuse(later, f"must not be earlier than {earlier} ({before}), got {value}")
+    return problems
 
 
 def _not_found(id_: str) -> NotFound:
@@ -356,21 +381,8 @@ def _folded(field: str, value: str) -> str:
 def _check_sessions(sessions: Collection, accounts: Collection, file: str) -> None:
     """Fixture invariants a schema cannot state, checked at start-up like the schema itself."""
     for index, session in enumerate(sessions):
-        stamps = [(s, session[s]) for s in _STAMPS if s in session]
-        for (_, earlier), (later, value) in pairwise(stamps):
-            if value < earlier:
-                raise FixtureError(
-                    file, f"/{index}/{later}", f"{later} is earlier than the stamp before it"
-                )
-        for at, by, _ in DIRECTIVES.values():
-            if (at in session) != (by in session):
-                raise FixtureError(file, f"/{index}/{at}", f"{at} and {by} go together")
-        if "startedAt" not in session and len(stamps) > 1:
-            raise FixtureError(file, f"/{index}", "a session never started has no later stamps")
-        if "rejectedAt" in session and ("acceptedAt" in session or "finishedAt" in session):
-            raise FixtureError(
-                file, f"/{index}", "a rejected session is neither accepted nor finished"
-            )
+        for problem in _history_problems(session)[:1]:
+            raise FixtureError(file, f"/{index}/{problem.name}", problem.message)
         for field in ("createdBy", *(by for _, by, _ in DIRECTIVES.values())):
             if field in session and session[field] not in accounts:
                 raise FixtureError(

@@ -68,8 +68,7 @@ class ListQuery:
         beyond the ``group`` parameter (``groupByClientId``)."""
         limit = query.get("limit", 10)
         offset, page = query.get("offset"), query.get("page")
-        if offset is not None and page is not None:
-            raise _invalid("page", "cannot be combined with offset; give one of them")
+        # With both, page decides (the spec's decision: OpenAPI cannot make them exclusive).
         start = (page - 1) * limit if page is not None else offset or 0
         groups = dict.fromkeys([*(query.get("group") or ()), *group])
         hours = query.get("timezone")
