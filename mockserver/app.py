@@ -111,7 +111,7 @@ class MockServer:
         app = AsyncApp(__name__)
         for api in self.apis.values():
             app.add_api(
-                api.spec.document,
+                api.spec.served(api.prefix),
                 base_path=api.prefix,
                 name=api.name,
                 resolver=Resolver(function_resolver=api.resolve),

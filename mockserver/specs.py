@@ -15,6 +15,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import jsonschema
 import yaml
@@ -70,6 +71,26 @@ class Spec:
         self._path_patterns = [
             (re.compile(_template_regex(path)), path) for path in resolved.get("paths", {})
         ]
+
+    def served(self, prefix: str) -> dict[str, Any]:
+        """The document as the mock serves it under ``prefix``.
+
+        An OAuth2 flow's relative URLs (``tokenUrl: oauth/token``, relative to the vendor's
+        server in the file) point at the mock: Swagger UI resolves them against the served
+        server URL, ``/chatkitty``, which would drop the prefix.
+        """
+        document = copy.deepcopy(self.document)
+        for scheme in document.get("components", {}).get("securitySchemes", {}).values():
+            for flow in scheme.get("flows", {}).values():
+                for key in ("authorizationUrl", "tokenUrl", "refreshUrl"):
+                    url = flow.get(key)
+                    if (
+                        isinstance(url, str)
+                        and not urlsplit(url).scheme
+                        and not url.startswith("/")
+                    ):
+                        flow[key] = f"{prefix}/{url}"
+        return document
 
     def schema(self, pointer: str) -> Mapping[str, Any]:
         """The resolved schema at a ``#/components/...`` pointer."""

@@ -70,10 +70,10 @@ def test_requests_appear_as_they_are_made_and_open_with_everything(
         ).json()["access_token"]
         client.get(
             SESSIONS,
-            params={"page": -1},
+            params={"state": "PAUSED"},
             headers={"Authorization": f"Bearer {token}"},
         )
-    refused = page.locator("#journal tbody tr", has_text="page=-1")
+    refused = page.locator("#journal tbody tr", has_text="state=PAUSED")
     expect(refused).to_have_count(1)  # arrived without reloading the page
     expect(page.locator("#journal tbody tr")).to_have_count(2)
     assert "400" in refused.inner_text()
@@ -81,16 +81,16 @@ def test_requests_appear_as_they_are_made_and_open_with_everything(
     refused.click()
     expect(page.locator("#entry")).to_be_visible()
     expect(page.locator("#entry-explain")).to_contain_text(
-        f"GET {SESSIONS}?page=-1 was refused with 400:"
+        f"GET {SESSIONS}?state=PAUSED was refused with 400:"
     )
     expect(page.locator("#entry-explain")).to_contain_text(
-        "query parameter 'page' must be ≥ 0, got -1"
+        "query parameter 'state' must be one of ACTIVE, ENDED, got 'PAUSED'"
     )
     expect(page.locator("#entry-line")).to_contain_text("operation listChatSessions")
     expect(page.locator("#entry-request")).to_contain_text("authorization: [redacted]")
     expect(page.locator("#entry-response")).to_contain_text('"error": "ClientError"')
     curl = page.locator("#entry-curl").inner_text()
-    assert curl.startswith(f"curl '{mock.url}{SESSIONS}?page=-1'")
+    assert curl.startswith(f"curl '{mock.url}{SESSIONS}?state=PAUSED'")
     assert "-H 'authorization: [redacted]'" in curl
     assert token not in page.content()
 

@@ -78,13 +78,13 @@ def test_a_drifting_answer_is_passed_through_and_every_violation_reported(
     proxy: TestClient,
 ) -> None:
     response = proxy.get(
-        SESSIONS, params={"page": -1}, headers={"Authorization": "Bearer secret-token"}
+        SESSIONS, params={"state": "PAUSED"}, headers={"Authorization": "Bearer secret-token"}
     )
     assert response.status_code == 200
     assert response.content == DRIFTED
     assert response.headers["x-upstream"] == "yes"
     count, first = response.headers[VIOLATIONS_HEADER].split("; ", 1)
-    assert first == "request: query parameter 'page' must be >= 0, got -1"
+    assert first == "request: query parameter 'state' must be one of ACTIVE, ENDED, got 'PAUSED'"
     entry = journal(proxy)[0]
     problems = entry["problems"]
     assert isinstance(problems, list)

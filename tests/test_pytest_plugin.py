@@ -87,7 +87,7 @@ def bearer(client):
 
 
 def test_assert_called_lists_what_was_requested(mockserver, mockserver_ns):
-    mockserver_ns.client.get(SESSIONS, params={"page": -1})
+    mockserver_ns.client.get(SESSIONS, params={"state": "PAUSED"})
     with mockserver.client() as stranger:  # no Mock-Namespace header
         stranger.get("/twin/api/v1/sessions")
     mockserver_ns.assert_called("chatkitty", "POST", "/oauth/token", times=2)
@@ -104,7 +104,8 @@ def test_assert_called_counts_exactly(mockserver_ns):
 @pytest.mark.mockserver_strict
 def test_strict_mode_fails_on_requests_off_the_spec(mockserver_ns):
     mockserver_ns.client.get("/chatkitty/nope")
-    mockserver_ns.client.get(SESSIONS, params={"size": "big"}, headers=bearer(mockserver_ns.client))
+    client = mockserver_ns.client
+    client.get(SESSIONS, params={"state": "big"}, headers=bearer(client))
     mockserver_ns.client.get(SESSIONS)  # a 401, but on the spec
 
 
@@ -144,15 +145,15 @@ def test_verification_and_strict_mode_fail_the_tests_they_should(tmp_path: Path)
 
     called = results.pop("test_assert_called_lists_what_was_requested")
     assert "expected POST /chatkitty/oauth/token 2 times, it was requested 0 times" in called
-    assert "GET /chatkitty/chat-sessions?page=-1 -> 401" in called
+    assert "GET /chatkitty/chat-sessions?state=PAUSED -> 401" in called
     assert "1 other request(s) reached the mock meanwhile without this test's" in called
 
     strict = results.pop("test_strict_mode_fails_on_requests_off_the_spec")
     assert "mockserver strict mode: 2 request(s) matched no operation or broke the spec" in strict
     assert "GET /chatkitty/nope was refused with 404:" in strict
     assert "chatkitty has no path /nope; its paths: /chat-sessions, /oauth/token" in strict
-    assert "GET /chatkitty/chat-sessions?size=big was refused with 400:" in strict
-    assert "query parameter 'size' must be an integer, got 'big'" in strict
+    assert "GET /chatkitty/chat-sessions?state=big was refused with 400:" in strict
+    assert "query parameter 'state' must be one of ACTIVE, ENDED, got 'big'" in strict
     assert "chat-sessions -> 401" not in strict
 
     assert set(results.values()) == {"passed"}, results

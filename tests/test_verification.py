@@ -102,7 +102,7 @@ def test_queries_by_method_path_status_namespace_and_body_fields(client: TestCli
     session = create_session(client, "consult-2")
     client.get(f"{HAPI}/{session['id']}", headers=AS_DOCTOR)
     client.get(SESSIONS, headers={"Mock-Namespace": "team-a"})  # in team-a's own journal
-    client.get(SESSIONS, params={"page": -1})
+    client.get(SESSIONS, params={"state": "PAUSED"})
 
     assert count(client) == 5
     assert count(client, method="post") == 3
@@ -147,7 +147,7 @@ def test_a_credential_cannot_be_probed_through_a_body_query(client: TestClient) 
 def test_matched_and_problems_find_what_strict_mode_reports(client: TestClient) -> None:
     auth = {"Authorization": f"Bearer {get_token(client)}"}
     client.get(SESSIONS, headers=auth)  # fine
-    client.get(SESSIONS, params={"page": -1}, headers=auth)  # breaks the spec
+    client.get(SESSIONS, params={"state": "PAUSED"}, headers=auth)  # breaks the spec
     client.get("/chatkitty/sessions")  # no such path
     client.delete(SESSIONS)  # no such method
     client.get("/nowhere")  # no API
@@ -155,7 +155,7 @@ def test_matched_and_problems_find_what_strict_mode_reports(client: TestClient) 
     unmatched = [e["path"] for e in journal(client, matched="false")]
     assert unmatched == ["/nowhere", SESSIONS, "/chatkitty/sessions"]
     assert [e["method"] for e in journal(client, matched="false", path=SESSIONS)] == ["DELETE"]
-    assert [e["query"] for e in journal(client, problems="true")] == ["page=-1"]
+    assert [e["query"] for e in journal(client, problems="true")] == ["state=PAUSED"]
     assert count(client, matched="true") == 4  # the token, two lists and the preflight
 
 
@@ -174,18 +174,25 @@ def test_after_returns_only_newer_entries(client: TestClient) -> None:
 
 def test_explain_uses_the_words_of_the_400(client: TestClient) -> None:
     auth = {"Authorization": f"Bearer {get_token(client)}"}
-    answer = client.get(SESSIONS, params={"page": -1, "size": "big"}, headers=auth).json()
+    answer = client.get(
+        SESSIONS, params={"state": "PAUSED", "sort": "nope,up"}, headers=auth
+    ).json()
     entry = journal(client)[0]
     explained = client.get(f"/__admin/journal/{entry['id']}/explain").json()
     assert explained["outcome"] == "refused"
     assert explained["status"] == 400
     assert explained["operation"] == "listChatSessions"
-    assert explained["request"] == f"GET {SESSIONS}?page=-1&size=big"
+    assert explained["request"] == f"GET {SESSIONS}?state=PAUSED&sort=nope%2Cup"
     assert explained["reasons"] == [entry["error"], *entry["problems"]]
     for problem in answer["explanation"].removeprefix("Invalid request: ").split("; "):
         assert any(problem in reason for reason in explained["reasons"]), problem
-    assert explained["text"].startswith(f"GET {SESSIONS}?page=-1&size=big was refused with 400:")
-    assert "\n  - query parameter 'page' must be ≥ 0, got -1" in explained["text"]
+    assert explained["text"].startswith(
+        f"GET {SESSIONS}?state=PAUSED&sort=nope%2Cup was refused with 400:"
+    )
+    assert (
+        "\n  - query parameter 'state' must be one of ACTIVE, ENDED, got 'PAUSED'"
+        in explained["text"]
+    )
 
 
 @pytest.mark.parametrize(

@@ -106,8 +106,11 @@ class VendorAPI:
         return prefer.wrap(self, handler)
 
     def security_map(self) -> dict[str, type]:
-        schemes = self.spec.resolved.get("components", {}).get("securitySchemes", {})
-        return security_map(self.verifiers(), schemes)
+        # The schemes as served: Connexion hands handlers these definitions, not the file's.
+        served = self.spec.served(self.prefix)
+        return security_map(
+            self.verifiers(), served.get("components", {}).get("securitySchemes", {})
+        )
 
     def error_schema(self, body: Mapping[str, Any]) -> Mapping[str, Any] | None:
         """The schema of an error ``body`` when its shape decides it (XML names elements after

@@ -22,14 +22,17 @@ from ...auth import Principal, Verifier
 from ...errors import BadRequest, Forbidden, HTTPError, Unauthorized
 from ...filtering import equals, filter_records
 from ...fixtures import Fixture
+from ...limits import whole_number
 from ...paging import PageInfo, Window, page_links, paginate
 from ...projection import without
 from ...sorting import SortKey, sort_records
 from ..base import VendorAPI, mock_schema
 
-__all__ = ["ChatKitty"]
+__all__ = ["ChatKitty", "pageable"]
 
 MAX_PAGE_SIZE = 2000  # Spring Data's default maxPageSize, which clamps rather than refuses
+DEFAULT_PAGE_SIZE = 25
+_INT_MAX = 2**31 - 1
 TOKEN_TTL = 3600
 
 _PRIVATE = ("application_id", "channel_id")
@@ -127,10 +130,14 @@ class ChatKitty(VendorAPI):
         )
 
     async def list_chat_sessions(
-        self, page: int = 0, size: int = 25, sort: list[str] | None = None, state: str | None = None
+        self,
+        page: str | None = None,
+        size: str | None = None,
+        sort: list[str] | None = None,
+        state: str | None = None,
     ) -> Response:
         media_type = self.negotiate()
-        size = min(size, MAX_PAGE_SIZE)
+        number, per_page = pageable(page, size)
         application = self.principal["application"]["id"]
         predicates = [equals(("application_id",), application)]
         if state is not None:
@@ -138,14 +145,14 @@ class ChatKitty(VendorAPI):
         matching = sort_records(
             filter_records(self.collection("sessions"), predicates), _sort_keys(sort or [])
         )
-        info = PageInfo(number=page, size=size, total_elements=len(matching))
+        info = PageInfo(number=number, size=per_page, total_elements=len(matching))
         base = self.base_url()
-        href = self._page_hrefs(size)
+        href = self._page_hrefs(per_page)
         body: dict[str, Any] = {
             "_embedded": {
                 "sessions": [
                     self._session(record, base)
-                    for record in paginate(matching, Window.for_page(page, size))
+                    for record in paginate(matching, Window.for_page(number, per_page))
                 ]
             },
             "page": {
@@ -204,6 +211,20 @@ class ChatKitty(VendorAPI):
             "explanation": error.message,
         }
         return body
+
+
+def pageable(page: str | None, size: str | None) -> tuple[int, int]:
+    """The page number and size Spring Data's pageable resolver reads from the query.
+
+    It never refuses them: a page that is negative or unreadable is page 0, a size below 1 or
+    unreadable is the default, a size above the maximum is the maximum.
+    """
+    number = whole_number(page or "", signed=True)
+    wanted = whole_number(size or "", signed=True)
+    number = number if number is not None and 0 <= number <= _INT_MAX else 0
+    if wanted is None or not 1 <= wanted <= _INT_MAX:
+        wanted = DEFAULT_PAGE_SIZE
+    return number, min(wanted, MAX_PAGE_SIZE)
 
 
 def _sort_keys(criteria: list[str]) -> list[SortKey]:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from ...contract.checks import answer_of, query_of, vendor_check
+from .api import pageable
 
 if TYPE_CHECKING:
     from schemathesis import Case, CheckContext, Response
@@ -19,16 +20,12 @@ if TYPE_CHECKING:
 __all__ = ["chatkitty_hal_links", "chatkitty_page_totals", "chatkitty_state_filter"]
 
 LIST = "listChatSessions"
-DEFAULT_SIZE = 25
-MAX_SIZE = 2000
 
 
 def _requested(response: Response) -> tuple[int, int]:
     """The page number and size asked for, with the API's defaults and its size clamp."""
     asked = dict(query_of(str(response.request.url)))
-    number = int(asked.get("page", 0))
-    size = min(int(asked.get("size", DEFAULT_SIZE)), MAX_SIZE)
-    return number, size
+    return pageable(asked.get("page"), asked.get("size"))
 
 
 def _sessions(page: Mapping[str, Any]) -> list[Any]:
