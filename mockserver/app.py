@@ -45,6 +45,7 @@ from .journal import JournalMiddleware, note_error
 from .limits import LimitsMiddleware
 from .pages import Pages
 from .redaction import install_log_redaction
+from .routes import CaseInsensitivePaths, spellings
 from .specs import json_pointer, load_spec
 from .state import fingerprint, open_backend
 from .state.namespaces import HEADER, Namespaces, check_name, current
@@ -184,6 +185,17 @@ class MockServer:
             position=MiddlewarePosition.BEFORE_EXCEPTION,
             rules=self.control.rules,
             render=self._handle_error,
+        )
+        # Paths of vendors whose servers ignore case, in the spelling the spec and routes use.
+        app.add_middleware(
+            CaseInsensitivePaths,
+            position=MiddlewarePosition.BEFORE_EXCEPTION,
+            routes=[
+                route
+                for api in self.apis.values()
+                if api.case_insensitive_paths
+                for route in spellings(api.prefix, api.spec.resolved.get("paths", {}))
+            ],
         )
         # Innermost of ours: what it does not answer, Connexion's own stack does.
         self.operations: list[CompiledOperation] = [

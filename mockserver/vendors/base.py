@@ -58,6 +58,8 @@ class VendorAPI:
     """Mount prefix (``/<name>``), spec file (``<name>.yaml``) and fixture folder."""
     title: ClassVar[str]
     fixtures: ClassVar[tuple[Fixture, ...]] = ()
+    case_insensitive_paths: ClassVar[bool] = False
+    """Whether the vendor's server matches paths whatever their case (ASP.NET does)."""
     error_media_types: ClassVar[tuple[str, ...]] = ("application/json",)
     """What an error may be written as where the spec documents nothing for its status."""
 

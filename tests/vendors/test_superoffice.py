@@ -92,7 +92,7 @@ def test_the_fixtures_have_what_the_tests_rely_on(server: MockServer) -> None:
         "Invalid", "PreChatForm", "Faq", "OfflineForm", "InQueue", "CustomerLast", "UserLast",
         "Finished", "Deleted", "Closed", "RequestPosted", "ClosedFromQueue",
     }  # fmt: skip
-    assert "CustomerIsTyping, UserIsTyping" in {s["Flags"] for s in records}
+    assert {s["Flags"] for s in records} == {"CustomerIsTyping", "UserIsTyping"}
     for link in ("User", "Person", "Contact", "Project", "Sale", "Ticket", "TransferTo"):
         assert any(s[link] is None for s in records)
         assert any(s[link] is not None for s in records)

@@ -78,6 +78,7 @@ _FAILED = "Authentication failed!"
 class SuperOffice(VendorAPI):
     name = "superoffice"
     error_media_types = ("application/json", "text/json", "application/xml", "text/xml")
+    case_insensitive_paths = True  # ASP.NET routing
     title = "SuperOffice CRM"
     fixtures = (
         *(

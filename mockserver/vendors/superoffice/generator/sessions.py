@@ -40,7 +40,9 @@ WAITING: Final = frozenset({"Invalid", "PreChatForm", "Faq", "RequestPosted", "I
 UNQUEUED: Final = frozenset({"Invalid", "PreChatForm", "Faq", "OfflineForm", "RequestPosted"})
 LANG_OF: Final = {info["id"]: str(info["lang"]) for info in COUNTRIES.values()}
 LANGS: Final = tuple(FIRST_MESSAGES)
-FLAGS: Final = ("CustomerIsTyping", "UserIsTyping", "CustomerIsTyping, UserIsTyping")
+# ChatSessionFlags: CustomerIsTyping is the zero member, so a flags enum never writes it inside a
+# combination ("CustomerIsTyping, UserIsTyping" cannot occur); UserIsTyping is the only bit.
+FLAGS: Final = ("CustomerIsTyping", "UserIsTyping")
 FREE_MAIL: Final = (
     "gmail.com", "outlook.com", "online.no", "telia.com", "web.de", "live.nl", "orange.fr",
     "hotmail.co.uk",
