@@ -112,7 +112,7 @@ class MockServer:
         app = AsyncApp(__name__)
         for api in self.apis.values():
             app.add_api(
-                api.spec.served(api.prefix),
+                api.served_document,
                 base_path=api.prefix,
                 name=api.name,
                 resolver=Resolver(function_resolver=api.resolve),

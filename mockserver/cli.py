@@ -231,6 +231,7 @@ def serve(
         "log_level": log_level,
         "loop": "uvloop",
         "http": DeadlineHttpProtocol,
+        "timeout_keep_alive": settings.limits.idle_seconds,
     }
     # The protocol (in this process and in every worker) reads its deadlines from here.
     os.environ[LIMITS_VARIABLE] = settings.to_env()[LIMITS_VARIABLE]

@@ -156,16 +156,11 @@ async def _chosen(
     where = f"{operation.method.upper()} {operation.path}"
     code = preferences.code
     # Any server can fail, whatever its spec documents: the frontend's error path is exactly
-    # what a team wants to try, so a 5xx needs no documentation (as in fault rules).
-    if (
-        code is not None
-        and code in _SERVER_ERRORS
-        and str(code) not in responses
-        and preferences.example is None
-        and not preferences.dynamic
-    ):
-        raise error_for_status(code, f"Prefer: code={code} asked for this answer")
-    if code is not None and str(code) not in responses:
+    # what a team wants to try, so a bare 5xx needs no documentation (as in fault rules).
+    bare_server_error = (
+        code in _SERVER_ERRORS and preferences.example is None and not preferences.dynamic
+    )
+    if code is not None and str(code) not in responses and not bare_server_error:
         documented = ", ".join(s for s in responses if s != "default")
         raise _refused(f"code={code} is not documented for {where}; documented: {documented}")
     if preferences.example is not None:

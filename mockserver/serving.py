@@ -5,8 +5,9 @@ connects and sends nothing, or sends a request's head or body a byte at a time, 
 connection (and, with enough of them, the server) for as long as it likes: 75 s and counting,
 when this was measured. Here every request must arrive whole, head and body, within
 ``request_seconds`` of its first byte (or of the connection opening); a connection idle between
-requests is closed after ``idle_seconds``. Both are :class:`~mockserver.limits.Limits`, set like
-the others, and reach worker processes through ``MOCKSERVER_LIMITS``.
+requests is closed after ``idle_seconds`` (uvicorn's own ``timeout_keep_alive``, which the serving
+command sets). Both are :class:`~mockserver.limits.Limits`, set like the others; the deadline
+reaches worker processes through ``MOCKSERVER_LIMITS``.
 
 uvicorn takes a protocol class for its ``http`` option, which is how this is plugged in.
 """
@@ -45,10 +46,8 @@ class DeadlineHttpProtocol(HttpToolsProtocol):
         app_state: dict[str, object],
         _loop: asyncio.AbstractEventLoop | None = None,
     ) -> None:
-        limits = limits_from_env()
-        config.timeout_keep_alive = limits.idle_seconds
         super().__init__(config, server_state, app_state, _loop)
-        self._request_seconds = limits.request_seconds
+        self._request_seconds = limits_from_env().request_seconds
         self._deadline: asyncio.TimerHandle | None = None
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Mapping
+from functools import cached_property
 from importlib import resources
 from typing import Any, ClassVar
 
@@ -107,12 +108,15 @@ class VendorAPI:
             )
         return prefer.wrap(self, handler)
 
+    @cached_property
+    def served_document(self) -> dict[str, Any]:
+        """The spec as this API serves it under its prefix (see ``Spec.served``)."""
+        return self.spec.served(self.prefix)
+
     def security_map(self) -> dict[str, type]:
         # The schemes as served: Connexion hands handlers these definitions, not the file's.
-        served = self.spec.served(self.prefix)
-        return security_map(
-            self.verifiers(), served.get("components", {}).get("securitySchemes", {})
-        )
+        schemes = self.served_document.get("components", {}).get("securitySchemes", {})
+        return security_map(self.verifiers(), schemes)
 
     def error_schema(self, body: Mapping[str, Any]) -> Mapping[str, Any] | None:
         """The schema of an error ``body`` when its shape decides it (XML names elements after
