@@ -34,6 +34,17 @@ def test_healthy_mock_passes_its_contract(
 
 
 @pytest.mark.parametrize("api", API_NAMES)
+def test_operations_chosen_are_the_only_ones_run(api: str) -> None:
+    """The project's ``[[operations]]`` settings (which include what they do not turn off)
+    never widen a run limited to some operations."""
+    every = [r.ok() for r in load_schema(api, Contract(apis=(api,))).get_all_operations()]
+    chosen = (every[0].definition.raw["operationId"], every[-1].definition.raw["operationId"])
+    schema = load_schema(api, Contract(apis=(api,), operations=chosen))
+    ran = [r.ok().definition.raw["operationId"] for r in schema.get_all_operations()]
+    assert sorted(ran) == sorted(chosen)
+
+
+@pytest.mark.parametrize("api", API_NAMES)
 def test_run_enables_its_own_vendor_checks_only(api: str) -> None:
     schema = load_schema(api, Contract(apis=(api,)))
     for vendor, part in contracts().items():
