@@ -40,10 +40,11 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 # The inspector's browser tests drive Debian's Chromium (Playwright's own download does not work
-# on the test machines).
+# on the test machines); the state tests start Debian's redis-server.
 pytest: $(STAMP) $(SDK_STAMP) $(LINT_STAMP)
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 	command -v jq >/dev/null || (apt-get update -qq && apt-get install -y -qq jq)  # README examples
+	command -v redis-server >/dev/null || (apt-get update -qq && apt-get install -y -qq redis-server)  # the redis:// backend's tests
 	$(BIN)/pytest
 
 # `make fuzz`: the suite's properties with new random examples, a thousand each, where CI runs

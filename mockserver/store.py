@@ -468,6 +468,10 @@ class Store:
             return
         with self._lock:
             changes = self.backend.changes(self._seen)
+            if changes.everything and self._seen:
+                # The backend lost what it kept: what this replica holds is gone too.
+                for space in self._spaces:
+                    self._rebuild(space, SpaceState(0, False, []))
             for space, state in changes.rebuilt.items():
                 if space in self._spaces:  # a backend may hold spaces other stores keep
                     self._rebuild(space, state)
@@ -479,7 +483,7 @@ class Store:
                 if change.position > self._seen:  # made since: an older one here was deleted
                     collection._apply(change.key, None)
                 collection._apply(change.key, change.record)
-            self._seen = max(self._seen, changes.stamp)
+            self._seen = changes.stamp if changes.everything else max(self._seen, changes.stamp)
 
     def wrote(self, collection: Collection, stamp: int, key: Any, record: Record | None) -> None:
         """After a write through the backend: take it, and whatever came before it."""

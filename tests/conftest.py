@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -133,7 +135,64 @@ def serving(app: ASGIApp, **options: Any) -> Iterator[str]:
         thread.join(timeout=10)
 
 
-BACKENDS = ("memory", "sqlite")
+class RedisServer:
+    """Debian's ``redis-server`` on a free loopback port, its data in ``folder``.
+
+    ``durable``: every write is in its append-only file before Redis answers, so a restart keeps
+    it; otherwise a restart starts it empty, as a Redis without persistence does.
+    """
+
+    def __init__(self, folder: Path, *, durable: bool = False) -> None:
+        self.folder, self.durable = folder, durable
+        self.port = _free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+        self._prefixes = 0
+        self.start()
+
+    def url(self, prefix: str | None = None) -> str:
+        """A state URL on this server; each call without ``prefix`` names a state of its own."""
+        if prefix is None:
+            self._prefixes += 1
+            prefix = f"t{self._prefixes}"
+        return f"redis://127.0.0.1:{self.port}/0?prefix={prefix}"
+
+    def start(self) -> None:
+        persistence = ["--appendonly", "yes", "--appendfsync", "always"] if self.durable else []
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--dir", str(self.folder), *persistence],  # fmt: skip
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1) as sock:
+                    sock.sendall(b"PING\r\n")
+                    if sock.recv(64).startswith(b"+PONG"):
+                        return
+            except OSError:
+                pass
+            assert self.process.poll() is None, "redis-server exited at start-up"
+            assert time.monotonic() < deadline, "redis-server did not answer in 20 s"
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        """``kill -9``: no shutdown save, as a crash would leave it."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    """One Redis for the session; every state on it has its own key prefix."""
+    server = RedisServer(tmp_path_factory.mktemp("redis"))
+    yield server
+    server.stop()
+
+
+BACKENDS = ("memory", "sqlite", "redis")
 """Every state backend the conformance tests run against (tests/test_store.py and others)."""
 
 MakeBackend = Callable[[], Backend]
@@ -149,6 +208,8 @@ def make_backend(
     def make() -> Backend:
         if request.param == "memory":
             backend = open_backend("memory")
+        elif request.param == "redis":
+            backend = open_backend(request.getfixturevalue("redis_server").url())
         else:
             folder = tmp_path_factory.mktemp("state")
             backend = open_backend(f"sqlite:{folder / 'state.db'}")

@@ -1,8 +1,8 @@
 """Where the mock's state lives: one small interface, one module per backend.
 
 In the style of httpx's transports: :class:`Backend` is what the rest of the server sees, and
-``memory`` (one process, today's speed), ``sqlite`` (a file: durable, shared by workers) are its
-variants, chosen by a URL (:func:`open_backend`). Nothing above this package asks which one it
+``memory`` (one process, today's speed), ``sqlite`` (a file: durable, shared by workers) and
+``redis`` (a server: shared by replicas on any host) are its variants, chosen by a URL (:func:`open_backend`). Nothing above this package asks which one it
 got.
 
 The model behind the interface:
@@ -82,12 +82,14 @@ class Changes:
     """What happened after some stamp, up to and including ``stamp``.
 
     ``rebuilt``: spaces reset or loaded meanwhile, whole; ``records``: the other spaces'
-    written records, by position.
+    written records, by position. ``everything``: the backend's state began after that stamp
+    (a Redis that lost its data): every space starts again from its fixtures, then these.
     """
 
     stamp: int
     rebuilt: dict[str, SpaceState] = field(default_factory=dict)
     records: list[Change] = field(default_factory=list)
+    everything: bool = False
 
 
 class Backend(Protocol):
@@ -176,7 +178,7 @@ def space(vendor: str, collection: str, namespace: str = "") -> str:
 
 
 def open_backend(url: str) -> Backend:
-    """The backend a ``--state`` URL names: ``memory`` or ``sqlite:PATH``.
+    """The backend a ``--state`` URL names: ``memory``, ``sqlite:PATH`` or ``redis://…``.
 
     Raises :class:`~mockserver.errors.StateError` naming the URL or file when it cannot be used.
     """
@@ -188,7 +190,13 @@ def open_backend(url: str) -> Backend:
         from .sqlite import SQLiteBackend
 
         return SQLiteBackend(Path(url.removeprefix("sqlite:").removeprefix("//")))
-    raise StateError(url, f"unknown state URL {url!r}; use memory or sqlite:PATH")
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        from .redis import RedisBackend
+
+        return RedisBackend(url)
+    raise StateError(
+        url, f"unknown state URL {url!r}; use memory, sqlite:PATH or redis://HOST:PORT[/DB]"
+    )
 
 
 def fingerprint(files: Iterable[Path]) -> str:
