@@ -2,8 +2,8 @@
 
 In the style of httpx's transports: :class:`Backend` is what the rest of the server sees, and
 ``memory`` (one process, today's speed), ``sqlite`` (a file: durable, shared by workers) and
-``redis`` (a server: shared by replicas on any host) are its variants, chosen by a URL (:func:`open_backend`). Nothing above this package asks which one it
-got.
+``redis`` (a server: shared by replicas on any host) are its variants, chosen by a URL
+(:func:`open_backend`). Nothing above this package asks which one it got.
 
 The model behind the interface:
 

@@ -41,7 +41,7 @@ from ..encoding import json_bytes
 from ..errors import StateError
 from . import Base, Change, Changes, Record, Seeding, SpaceState
 
-__all__ = ["CONNECT_TIMEOUT", "COMMAND_TIMEOUT", "MAX_RETRIES", "RedisBackend"]
+__all__ = ["COMMAND_TIMEOUT", "CONNECT_TIMEOUT", "MAX_RETRIES", "RedisBackend"]
 
 CONNECT_TIMEOUT = 2.0  # seconds to reach Redis before a request is answered 503
 COMMAND_TIMEOUT = 5.0  # seconds one command may take before a request is answered 503
@@ -102,7 +102,8 @@ for i = 1, #spaces, 2 do
   local _, changed = string.match(spaces[i + 1], '^(%d+)|(%d+)|')
   if tonumber(changed) > tonumber(ARGV[2]) then
     skipped[spaces[i]] = true
-    rebuilt[#rebuilt + 1] = {spaces[i], spaces[i + 1], redis.call('HGETALL', p .. ':r:' .. spaces[i])}
+    local records = redis.call('HGETALL', p .. ':r:' .. spaces[i])
+    rebuilt[#rebuilt + 1] = {spaces[i], spaces[i + 1], records}
   end
 end
 local records = {}
@@ -231,10 +232,10 @@ class RedisBackend:
         parts = urlsplit(url)
         query = dict(parse_qsl(parts.query))
         self.prefix = query.pop("prefix", "mockserver")
-        self.url = url
-        # What error messages and the start-up line may show: never the password.
+        # What error messages and the start-up line show: never the password.
         host = parts.hostname or "localhost"
         self.where = f"{parts.scheme}://{host}:{parts.port or 6379}{parts.path or ''}"
+        self.url = f"{self.where}?prefix={self.prefix}"
         try:
             self._client = redis.Redis.from_url(
                 urlunsplit(parts._replace(query=urlencode(query))),
@@ -244,7 +245,11 @@ class RedisBackend:
         except ValueError as exc:
             raise StateError(self.where, f"not a Redis URL: {exc}") from None
         register = self._client.register_script
-        self._changes, self._stamp, self._read = register(_CHANGES), register(_STAMP), register(_READ)
+        self._changes, self._stamp, self._read = (
+            register(_CHANGES),
+            register(_STAMP),
+            register(_READ),
+        )
         self._write, self._reset, self._load = register(_WRITE), register(_RESET), register(_LOAD)
         self._seed, self._clear = register(_SEED), register(_CLEAR)
         self.stamp()  # reach it now: an unreachable Redis stops start-up, naming it
@@ -330,11 +335,13 @@ class RedisBackend:
 
     def append(self, log: str, entry: Mapping[str, Any], limit: int) -> None:
         with self._errors():
-            self._client.xadd(self._log(log), {"e": json_bytes(entry)}, maxlen=limit, approximate=False)
+            self._client.xadd(
+                self._log(log), {"e": json_bytes(entry)}, maxlen=limit, approximate=False
+            )
 
     def entries(self, log: str, limit: int) -> list[dict[str, Any]]:
         with self._errors():
-            found = self._client.xrevrange(self._log(log), count=limit)
+            found: Any = self._client.xrevrange(self._log(log), count=limit)
         return [orjson.loads(fields[b"e"]) for _, fields in found]
 
     def clear(self, log: str) -> int:

@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import _free_port
+from tests.conftest import RedisServer, _free_port
 
 DOCTOR_TOKEN = {"Authorization": "Bearer demo-doctor-token"}
 PATIENT_UID = "pT4xW9mQ2vJ7nK5rB8cY3hL6sD1f"
@@ -97,3 +97,12 @@ def serve() -> Iterator[type[Served]]:
 
 def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:{tmp_path / 'state.db'}"
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def shared_state(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A state URL that several processes share: a SQLite file, or a prefix on a Redis server."""
+    if request.param == "redis":
+        server: RedisServer = request.getfixturevalue("redis_server")
+        return server.url()
+    return sqlite_url(tmp_path)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import httpx
 import pytest
 from click.testing import CliRunner
@@ -14,7 +12,7 @@ from mockserver.cli import main
 from mockserver.state.namespaces import HEADER, IDLE_SECONDS
 from mockserver.vendors.hapihub.generator import DEMO_ACCOUNTS
 from tests.conftest import FakeClock
-from tests.state.conftest import DOCTOR_TOKEN, SESSIONS, sqlite_url
+from tests.state.conftest import DOCTOR_TOKEN, SESSIONS
 
 PARTICIPANTS = [a["uid"] for a in DEMO_ACCOUNTS[:2]]
 
@@ -29,10 +27,9 @@ def create(client: TestClient, namespace: str) -> str:
     return str(answer.json()["id"])
 
 
-def test_writes_are_seen_in_their_namespace_only_on_every_process(tmp_path: Path) -> None:
-    """Guarantee 5 (writes), across two servers sharing one SQLite state."""
-    state = sqlite_url(tmp_path)
-    first, second = (MockServer(Settings(state=state)) for _ in range(2))
+def test_writes_are_seen_in_their_namespace_only_on_every_process(shared_state: str) -> None:
+    """Guarantee 5 (writes), across two servers sharing one state."""
+    first, second = (MockServer(Settings(state=shared_state)) for _ in range(2))
     with TestClient(first.app) as one, TestClient(second.app) as two:
         session = create(one, "team-a")
         assert two.get(f"{SESSIONS}/{session}", headers=ns("team-a")).status_code == 200

@@ -11,7 +11,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -20,7 +19,7 @@ from click.testing import CliRunner
 from mockserver.cli import main
 from mockserver.state.sqlite import FLUSH_INTERVAL
 from mockserver.vendors.hapihub.generator import DEMO_ACCOUNTS
-from tests.state.conftest import DOCTOR_TOKEN, SESSIONS, Served, sqlite_url
+from tests.state.conftest import DOCTOR_TOKEN, SESSIONS, Served
 
 PARTICIPANTS = [a["uid"] for a in DEMO_ACCOUNTS[:2]]
 CONNECTIONS = 20
@@ -87,22 +86,22 @@ def _patch(url: str, session: str, body: dict[str, Any]) -> int:
 
 
 def test_two_workers_lose_no_write_and_apply_each_transition_once(
-    tmp_path: Path, serve: type[Served]
+    shared_state: str, serve: type[Served]
 ) -> None:
     """Guarantees 1 and 2 on ``serve --workers 2``."""
-    served = serve(sqlite_url(tmp_path), "--workers", "2")
+    served = serve(shared_state, "--workers", "2")
     created = burst([served.url], create, CONNECTIONS * WRITES_PER_CONNECTION)
     assert len(set(created)) == len(created) == CONNECTIONS * WRITES_PER_CONNECTION
     check_everything_written_is_read_back(served.url, created)
     lifecycle_races([served.url], created[:20])
 
 
-def test_two_servers_on_one_file_read_each_others_writes(
-    tmp_path: Path, serve: type[Served]
+def test_two_servers_on_one_state_read_each_others_writes(
+    shared_state: str, serve: type[Served]
 ) -> None:
-    """Guarantees 1 and 2 across processes whose traffic the test splits itself."""
-    state = sqlite_url(tmp_path)
-    first, second = serve(state), serve(state)
+    """Guarantees 1 and 2 across processes whose traffic the test splits itself (two replicas,
+    with Redis)."""
+    first, second = serve(shared_state), serve(shared_state)
     urls = [first.url, second.url]
     created = burst(urls, create, CONNECTIONS * WRITES_PER_CONNECTION)
     for url in urls:  # each reads back every write, half of them the other one's
@@ -111,11 +110,10 @@ def test_two_servers_on_one_file_read_each_others_writes(
 
 
 def test_an_every_nth_rule_counts_the_calls_of_every_worker(
-    tmp_path: Path, serve: type[Served]
+    shared_state: str, serve: type[Served]
 ) -> None:
     """Guarantee 4: one rule, one count, one journal, whichever process answered."""
-    state = sqlite_url(tmp_path)
-    first, second = serve(state), serve(state)
+    first, second = serve(shared_state), serve(shared_state)
     with first.client() as admin:
         admin.delete("/__admin/journal")
         rule = admin.post("/__admin/rules", json={"path": SESSIONS, "status": 503, "every": 3})
