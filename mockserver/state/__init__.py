@@ -157,7 +157,8 @@ class Backend(Protocol):
         """Add an entry to a bounded log, dropping the oldest beyond ``limit``.
 
         The one write that may be queued: entries of other processes may show a fraction of a
-        second late (a journal, not an acknowledged write).
+        second late (a journal, not an acknowledged write). It never raises: the request it
+        records has been answered, so an entry the state cannot take is logged as lost.
         """
         ...
 

@@ -29,6 +29,7 @@ stamp the old state handed out, and a process whose replicas are older than that
 from __future__ import annotations
 
 import copy
+import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -46,7 +47,8 @@ __all__ = ["COMMAND_TIMEOUT", "CONNECT_TIMEOUT", "MAX_RETRIES", "RedisBackend"]
 CONNECT_TIMEOUT = 2.0  # seconds to reach Redis before a request is answered 503
 COMMAND_TIMEOUT = 5.0  # seconds one command may take before a request is answered 503
 MAX_RETRIES = 100  # compare-and-set attempts of one update before it is refused (503)
-LOAD_CHUNK = 1000  # records per HSET of a load: Lua's stack takes no more arguments at once
+
+logger = logging.getLogger("mockserver")
 
 # Every script starts by making sure the state has begun: a Redis that lost its keys starts a
 # new state above every stamp the old one handed out (its clock in microseconds).
@@ -233,10 +235,9 @@ class RedisBackend:
         query = dict(parse_qsl(parts.query))
         self.prefix = query.pop("prefix", "mockserver")
         # What error messages and the start-up line show: never the password.
-        host = parts.hostname or "localhost"
-        self.where = f"{parts.scheme}://{host}:{parts.port or 6379}{parts.path or ''}"
-        self.url = f"{self.where}?prefix={self.prefix}"
+        self.where = f"{parts.scheme}://{parts.hostname or 'localhost'}"
         try:
+            self.where += f":{parts.port or 6379}{parts.path}"
             self._client = redis.Redis.from_url(
                 urlunsplit(parts._replace(query=urlencode(query))),
                 socket_connect_timeout=CONNECT_TIMEOUT,
@@ -244,14 +245,11 @@ class RedisBackend:
             )
         except ValueError as exc:
             raise StateError(self.where, f"not a Redis URL: {exc}") from None
-        register = self._client.register_script
-        self._changes, self._stamp, self._read = (
-            register(_CHANGES),
-            register(_STAMP),
-            register(_READ),
-        )
-        self._write, self._reset, self._load = register(_WRITE), register(_RESET), register(_LOAD)
-        self._seed, self._clear = register(_SEED), register(_CLEAR)
+        self.url = f"{self.where}?prefix={self.prefix}"
+        script = self._client.register_script
+        self._changes, self._stamp, self._read = script(_CHANGES), script(_STAMP), script(_READ)
+        self._write, self._reset, self._load = script(_WRITE), script(_RESET), script(_LOAD)
+        self._seed, self._clear = script(_SEED), script(_CLEAR)
         self.stamp()  # reach it now: an unreachable Redis stops start-up, naming it
 
     # -- the interface -------------------------------------------------------------------------
@@ -334,10 +332,15 @@ class RedisBackend:
             return int(self._client.incrby(f"{self.prefix}:c:{counter}", by))
 
     def append(self, log: str, entry: Mapping[str, Any], limit: int) -> None:
-        with self._errors():
+        """Written at once; an entry Redis cannot take is logged as lost, never raised: the
+        request it records has been answered already."""
+        try:
+            # Exact trimming: the journal's documented size is what it holds.
             self._client.xadd(
                 self._log(log), {"e": json_bytes(entry)}, maxlen=limit, approximate=False
             )
+        except redis.RedisError as exc:
+            logger.error("journal entry lost: state at %s: %s", self.where, exc)
 
     def entries(self, log: str, limit: int) -> list[dict[str, Any]]:
         with self._errors():

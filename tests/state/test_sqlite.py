@@ -22,9 +22,9 @@ from tests.state.conftest import DOCTOR_TOKEN, SESSIONS, Served, sqlite_url
 PARTICIPANTS = [a["uid"] for a in DEMO_ACCOUNTS[:2]]
 
 
-def test_acknowledged_writes_survive_kill_9(tmp_path: Path, serve: type[Served]) -> None:
-    """Guarantee 3 (SQLite): what the mock answered 200 to is there after ``kill -9``."""
-    state = sqlite_url(tmp_path)
+def test_acknowledged_writes_survive_kill_9(shared_state: str, serve: type[Served]) -> None:
+    """Guarantee 3 (SQLite, Redis): what the mock answered 200 to is there after ``kill -9``."""
+    state = shared_state
     first = serve(state)
     with first.client() as client:
         created = client.post(SESSIONS, json={"participants": PARTICIPANTS}, headers=DOCTOR_TOKEN)
