@@ -1,7 +1,8 @@
 """What the state backends cost: CPU per request on each, workers, and a warm start at scale.
 
 * CPU per request inside the app (as ``inprocess.py`` measures it), HAPI Hub's reads and writes,
-  with the state in memory and in a SQLite file; the ratio to memory is what the backend adds.
+  with the state in memory, in a SQLite file and in a Redis on loopback (Debian's
+  ``redis-server``, started here); the ratio to memory is what the backend adds.
 * Throughput of ``serve --workers 2`` against one worker, both on SQLite, under the same wrk
   load (only where wrk is installed; how many cores were free for it is the machine line's).
 * Start-up at 100k HAPI Hub sessions from a SQLite state that already holds them (warm: the
@@ -21,6 +22,7 @@ from pathlib import Path
 from starlette.testclient import TestClient
 
 from mockserver import MockServer, Settings
+from mockserver.testing import RedisServer
 
 from .inprocess import cpu_us
 from .load import Load, Result, run_wrk
@@ -39,8 +41,8 @@ API = "hapihub"
 @dataclass(frozen=True)
 class Backends:
     call: str
-    memory_us: float
-    sqlite_us: float
+    us: dict[str, float]
+    """CPU µs per request by backend: memory, sqlite, redis."""
 
 
 @dataclass(frozen=True)
@@ -60,22 +62,28 @@ class Started:
 
 
 def measure_backends(requests: int) -> list[Backends]:
-    """CPU µs per request of each HAPI Hub call, on memory and on a SQLite file."""
+    """CPU µs per request of each HAPI Hub call, on memory, a SQLite file and a Redis."""
     with tempfile.TemporaryDirectory() as folder:
-        servers = {
-            "memory": MockServer(Settings()),
-            "sqlite": MockServer(Settings(state=f"sqlite:{Path(folder) / 'state.db'}")),
-        }
-        with TestClient(servers["memory"].app) as client:
-            calls = mix_for(API, client)
-        measured = {
-            name: [asyncio.run(cpu_us(server.app, call, requests)) for call in calls]
-            for name, server in servers.items()
-        }
-        servers["sqlite"].control.backend.close()
+        redis = RedisServer(Path(folder))
+        try:
+            servers = {
+                "memory": MockServer(Settings()),
+                "sqlite": MockServer(Settings(state=f"sqlite:{Path(folder) / 'state.db'}")),
+                "redis": MockServer(Settings(state=redis.url("bench"))),
+            }
+            with TestClient(servers["memory"].app) as client:
+                calls = mix_for(API, client)
+            measured = {
+                name: [asyncio.run(cpu_us(server.app, call, requests)) for call in calls]
+                for name, server in servers.items()
+            }
+            for server in servers.values():
+                server.control.backend.close()
+        finally:
+            redis.stop()
     return [
-        Backends(call.name, memory, sqlite)
-        for call, memory, sqlite in zip(calls, measured["memory"], measured["sqlite"], strict=True)
+        Backends(call.name, {name: costs[i] for name, costs in measured.items()})
+        for i, call in enumerate(calls)
     ]
 
 
@@ -121,13 +129,15 @@ def measure_start(size: int, tools: Tools, work: Path) -> Started:
 
 def backends_table(rows: list[Backends]) -> str:
     lines = [
-        "| HAPI Hub call | memory µs | SQLite µs | SQLite / memory |",
-        "|---|---:|---:|---:|",
+        "| HAPI Hub call | memory µs | SQLite µs | Redis µs | SQLite / memory | Redis / memory |",
+        "|---|---:|---:|---:|---:|---:|",
     ]
-    lines += [
-        f"| {r.call} | {r.memory_us:,.0f} | {r.sqlite_us:,.0f} | {r.sqlite_us / r.memory_us:.2f}× |"
-        for r in rows
-    ]
+    for r in rows:
+        memory, sqlite, redis = r.us["memory"], r.us["sqlite"], r.us["redis"]
+        lines.append(
+            f"| {r.call} | {memory:,.0f} | {sqlite:,.0f} | {redis:,.0f} | "
+            f"{sqlite / memory:.2f}× | {redis / memory:.2f}× |"
+        )
     return "\n".join(lines)
 
 

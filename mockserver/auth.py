@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import functools
 import secrets
-import threading
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -36,6 +35,8 @@ from connexion.security import (
 from jwt.types import Options
 
 from .errors import Unauthorized
+from .state import Backend
+from .store import Collection, Store
 
 __all__ = [
     "Clock",
@@ -69,35 +70,47 @@ class ExpiredToken(Unauthorized):
 class SpentTokens:
     """The tokens that may not be used again: refresh tokens traded in, sessions logged out.
 
-    Kept by ``jti`` until the token would have expired anyway, so the record holds only tokens
-    that could still be presented. This is the one place that knows which tokens are spent.
+    Kept by ``jti`` in the state beside the vendors' data, so a token spent on one worker or
+    replica is spent on all of them (a TWIN refresh token is traded in once, wherever), and a
+    reset of the data does not bring it back. Kept until the token would have expired anyway,
+    so the record holds only tokens that could still be presented. This is the one place that
+    knows which tokens are spent.
     """
 
-    def __init__(self) -> None:
-        self._until: dict[str, int] = {}
-        self._lock = threading.Lock()
+    def __init__(self, backend: Backend | None = None) -> None:
+        self._registry = Store({"": {"spent-tokens": ("jti", [])}}, backend)
+        self._spends = 0
 
     def __contains__(self, jti: str) -> bool:
-        return jti in self._until
+        return jti in self._spent()
 
     def spend(self, jti: str, expires: int, now: float) -> bool:
-        """Mark ``jti`` spent; False when it already was (checked and set at once)."""
-        with self._lock:
-            if jti in self._until:
-                return False
-            if self._until and len(self._until) % 1024 == 0:  # now and then, not every call
-                self._until = {j: e for j, e in self._until.items() if e > now}
-            self._until[jti] = expires
-            return True
+        """Mark ``jti`` spent; False when it already was (checked and set at once, on every
+        process)."""
+        spent = self._spent()
+        if not spent.insert({"jti": jti, "exp": expires}):
+            return False
+        self._spends += 1
+        if self._spends % 1024 == 0:  # now and then, not every call
+            for token in [t for t in spent if t["exp"] <= now]:
+                spent.delete(token["jti"])
+        return True
+
+    def _spent(self) -> Collection:
+        self._registry.sync()
+        return self._registry.collections("")["spent-tokens"]
 
 
 class TokenIssuer:
     """Issues and verifies HS256 JWTs against an injectable clock."""
 
-    def __init__(self, secret: str, clock: Clock = time.time) -> None:
+    def __init__(
+        self, secret: str, clock: Clock = time.time, backend: Backend | None = None
+    ) -> None:
+        """``backend``: the state spent tokens are kept in (default: this process's memory)."""
         self.secret = secret
         self.clock = clock
-        self.spent = SpentTokens()
+        self.spent = SpentTokens(backend)
         # token -> claims: a client sends the same token with every request, and checking its
         # signature again costs 8 % of a list call. Time claims are still checked every time.
         self._verified: dict[str, dict[str, Any]] = {}

@@ -68,7 +68,7 @@ class VendorAPI:
         self.spec = spec
         self.store = store
         self.settings = settings
-        self.tokens = TokenIssuer(settings.token_secret, settings.clock)
+        self.tokens = TokenIssuer(settings.token_secret, settings.clock, store.backend)
 
     # -- what a vendor says --------------------------------------------------------------------
 

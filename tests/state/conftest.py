@@ -14,7 +14,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import RedisServer, _free_port
+from mockserver.testing import RedisServer
+from tests.conftest import _free_port
 
 DOCTOR_TOKEN = {"Authorization": "Bearer demo-doctor-token"}
 PATIENT_UID = "pT4xW9mQ2vJ7nK5rB8cY3hL6sD1f"

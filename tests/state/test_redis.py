@@ -19,8 +19,9 @@ from mockserver.errors import StateError
 from mockserver.state import open_backend
 from mockserver.state.redis import RedisBackend
 from mockserver.store import Store
+from mockserver.testing import RedisServer
 from mockserver.vendors.hapihub.generator import DEMO_ACCOUNTS
-from tests.conftest import RedisServer, _free_port
+from tests.conftest import _free_port
 from tests.state.conftest import DOCTOR_TOKEN, SESSIONS, Served
 
 PARTICIPANTS = [a["uid"] for a in DEMO_ACCOUNTS[:2]]

@@ -15,7 +15,9 @@ from typing import Any
 
 import httpx
 from click.testing import CliRunner
+from starlette.testclient import TestClient
 
+from mockserver import MockServer, Settings
 from mockserver.cli import main
 from mockserver.state.sqlite import FLUSH_INTERVAL
 from mockserver.vendors.hapihub.generator import DEMO_ACCOUNTS
@@ -143,3 +145,24 @@ def test_workers_with_memory_state_are_refused() -> None:
     result = CliRunner().invoke(main, ["serve", "--state", "memory", "--workers", "2"])
     assert result.exit_code == 2
     assert "--state memory is one process's" in result.output
+
+
+def test_a_refresh_token_is_traded_in_once_across_processes(shared_state: str) -> None:
+    """A TWIN refresh token spent on one process is spent on the other (they share the state
+    and the token secret, as workers and replicas do)."""
+    settings = Settings(state=shared_state, token_secret="a-shared-token-secret-of-32-bytes!!")
+    first, second = MockServer(settings), MockServer(settings)
+    with TestClient(first.app) as one, TestClient(second.app) as two:
+        login = one.post(
+            "/twin/api/v1/auth/login",
+            json={"email": "demo@twin.example", "password": "demo-password"},
+        )
+        assert login.status_code == 200, login.text
+        tokens = login.json()
+        trade = {"refreshToken": tokens["refreshToken"]}
+        auth = {"Authorization": f"Bearer {tokens['token']}"}
+        assert one.post("/twin/api/v1/auth/refresh", json=trade, headers=auth).status_code == 200
+        again = two.post("/twin/api/v1/auth/refresh", json=trade, headers=auth)
+        assert again.status_code == 401, again.text
+    for server in (first, second):
+        server.control.backend.close()
