@@ -153,7 +153,8 @@ def main(namespace: str | None) -> None:
     "--state",
     default=DEFAULT_URL,
     show_default=True,
-    help="Where state lives: sqlite:PATH (survives restarts) or memory (this process only).",
+    help="Where state lives: sqlite:PATH (survives restarts), redis://HOST:PORT[/DB][?prefix=NAME] "
+    "(shared by replicas on any host) or memory (this process only).",
 )
 @click.option(
     "--workers",
@@ -199,7 +200,7 @@ def serve(
     if workers > 1 and state == "memory":
         raise click.UsageError(
             "--workers needs state the workers share, and --state memory is one process's: "
-            f"use --state sqlite:PATH (the default is {DEFAULT_URL})"
+            f"use --state sqlite:PATH (the default is {DEFAULT_URL}) or redis://HOST:PORT"
         )
     if workers > 1 and reload:
         raise click.UsageError("--reload restarts one process: leave out --workers")
