@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable
+from contextlib import ExitStack
 
 import orjson
 from connexion import AsyncApp
@@ -49,7 +50,7 @@ from .routes import CaseInsensitivePaths, spellings
 from .specs import json_pointer, load_spec
 from .state import fingerprint, open_backend
 from .state.namespaces import HEADER, Namespaces, check_name, current
-from .store import Store
+from .store import Store, one_stamp
 from .validation import VALIDATOR_MAP_ALL_PROBLEMS, ExplodedArraysURIParser
 from .vendors import VENDORS, VendorAPI
 
@@ -302,11 +303,14 @@ class StateMiddleware:
             await answer_error(self.render, error, scope, receive, send)
             return
         try:
-            self.store.sync()
-        except StateError as error:
-            await answer_error(self.render, error, scope, receive, send)
-        else:
-            await self.app(scope, receive, send)
+            with ExitStack() as request:
+                try:
+                    request.enter_context(one_stamp(self.store.backend))
+                    self.store.sync()
+                except StateError as error:
+                    await answer_error(self.render, error, scope, receive, send)
+                    return
+                await self.app(scope, receive, send)
         finally:
             current.reset(token)
 

@@ -28,6 +28,8 @@ from __future__ import annotations
 import bisect
 import threading
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Self, SupportsIndex
 
@@ -36,7 +38,7 @@ from .paths import FieldPath
 from .state import Backend, Base, Seeding, SpaceState, space
 from .state.memory import MemoryBackend
 
-__all__ = ["Collection", "Record", "Store", "View", "view_of"]
+__all__ = ["Collection", "Record", "Store", "View", "one_stamp", "view_of"]
 
 Record = dict[str, Any]
 
@@ -408,6 +410,25 @@ def _insert(records: list[Record], record: Record, place: Callable[[Record], Any
         records.insert(bisect.bisect_left(records, at, key=place), record)
 
 
+_request_stamp: ContextVar[tuple[Backend, int] | None] = ContextVar("request_stamp", default=None)
+
+
+@contextmanager
+def one_stamp(backend: Backend) -> Iterator[None]:
+    """Every store on ``backend`` that syncs within takes the stamp read once, on entry.
+
+    For a request: it reads the state as of its start (and its own writes), which is what the
+    guarantees promise, and pays one read of the stamp (a round trip to Redis) however many
+    stores it consults (its namespace's, the fault rules', the spent tokens'). Entering raises
+    :class:`~mockserver.errors.StateError` when the backend cannot be read.
+    """
+    token = _request_stamp.set((backend, backend.stamp()))
+    try:
+        yield
+    finally:
+        _request_stamp.reset(token)
+
+
 class Store:
     """Every vendor's collections: replicas of the state a :class:`~mockserver.state.Backend`
     keeps, on top of the fixtures they were loaded from.
@@ -464,7 +485,9 @@ class Store:
 
     def sync(self) -> None:
         """Catch up with what was written since the last sync, by any process."""
-        if self.backend.stamp() == self._seen:
+        memo = _request_stamp.get()
+        stamp = memo[1] if memo is not None and memo[0] is self.backend else self.backend.stamp()
+        if stamp == self._seen:
             return
         with self._lock:
             changes = self.backend.changes(self._seen)

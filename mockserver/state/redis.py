@@ -29,7 +29,6 @@ stamp the old state handed out, and a process whose replicas are older than that
 from __future__ import annotations
 
 import copy
-import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -41,6 +40,7 @@ import redis
 from ..encoding import json_bytes
 from ..errors import StateError
 from . import Base, Change, Changes, Record, Seeding, SpaceState
+from .queue import Entry, LogQueue
 
 __all__ = ["COMMAND_TIMEOUT", "CONNECT_TIMEOUT", "MAX_RETRIES", "RedisBackend"]
 
@@ -48,7 +48,6 @@ CONNECT_TIMEOUT = 2.0  # seconds to reach Redis before a request is answered 503
 COMMAND_TIMEOUT = 5.0  # seconds one command may take before a request is answered 503
 MAX_RETRIES = 100  # compare-and-set attempts of one update before it is refused (503)
 
-logger = logging.getLogger("mockserver")
 
 # Every script starts by making sure the state has begun: a Redis that lost its keys starts a
 # new state above every stamp the old one handed out (its clock in microseconds).
@@ -250,6 +249,7 @@ class RedisBackend:
         self._changes, self._stamp, self._read = script(_CHANGES), script(_STAMP), script(_READ)
         self._write, self._reset, self._load = script(_WRITE), script(_RESET), script(_LOAD)
         self._seed, self._clear = script(_SEED), script(_CLEAR)
+        self._logs = LogQueue(self._write_entries)
         self.stamp()  # reach it now: an unreachable Redis stops start-up, naming it
 
     # -- the interface -------------------------------------------------------------------------
@@ -332,26 +332,22 @@ class RedisBackend:
             return int(self._client.incrby(f"{self.prefix}:c:{counter}", by))
 
     def append(self, log: str, entry: Mapping[str, Any], limit: int) -> None:
-        """Written at once; an entry Redis cannot take is logged as lost, never raised: the
-        request it records has been answered already."""
-        try:
-            # Exact trimming: the journal's documented size is what it holds.
-            self._client.xadd(
-                self._log(log), {"e": json_bytes(entry)}, maxlen=limit, approximate=False
-            )
-        except redis.RedisError as exc:
-            logger.error("journal entry lost: state at %s: %s", self.where, exc)
+        """Queued (:mod:`.queue`): a round trip per request would cost every read one more."""
+        self._logs.append((log, json_bytes(entry), limit))
 
     def entries(self, log: str, limit: int) -> list[dict[str, Any]]:
+        self._logs.flush()
         with self._errors():
             found: Any = self._client.xrevrange(self._log(log), count=limit)
         return [orjson.loads(fields[b"e"]) for _, fields in found]
 
     def clear(self, log: str) -> int:
+        self._logs.flush()
         with self._errors():
             return int(self._clear(keys=[self._log(log)], args=[self.prefix]))
 
     def close(self) -> None:
+        self._logs.close()
         self._client.close()
 
     # -- helpers -------------------------------------------------------------------------------
@@ -377,6 +373,14 @@ class RedisBackend:
     def _written(stamp: int | None) -> int:
         assert stamp is not None, "a put always writes"
         return stamp
+
+    def _write_entries(self, queued: Sequence[Entry]) -> None:
+        """One round trip for the batch; exact trimming, so a log holds its documented size."""
+        with self._errors():
+            pipeline = self._client.pipeline(transaction=False)
+            for log, body, limit in queued:
+                pipeline.xadd(self._log(log), {"e": body}, maxlen=limit, approximate=False)
+            pipeline.execute()
 
     def _log(self, log: str) -> str:
         return f"{self.prefix}:log:{log}"

@@ -13,9 +13,7 @@ their key's JSON, so an integer key comes back an integer.
 
 from __future__ import annotations
 
-import contextlib
 import copy
-import logging
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -28,13 +26,12 @@ import orjson
 from ..encoding import json_bytes
 from ..errors import StateError
 from . import Base, Change, Changes, Record, Seeding, SpaceState
+from .queue import Entry, LogQueue
 
-__all__ = ["BUSY_TIMEOUT", "FLUSH_INTERVAL", "SQLiteBackend"]
+__all__ = ["BUSY_TIMEOUT", "SQLiteBackend"]
 
 BUSY_TIMEOUT = 5.0  # seconds a write waits for another process's transaction before giving up
-FLUSH_INTERVAL = 0.05  # seconds a log entry may wait to be written with the ones after it
 
-logger = logging.getLogger("mockserver")
 
 _INSERT = "INSERT INTO records (space, key, position, stamp, body) VALUES (?, ?, ?, ?, ?)"
 _SCHEMA = """
@@ -64,10 +61,7 @@ class SQLiteBackend:
         self.path = path
         self.url = f"sqlite:{path}"
         self._lock = threading.RLock()
-        self._queue: list[tuple[str, bytes, int]] = []
-        self._queue_lock = threading.Lock()
-        self._flusher: threading.Thread | None = None
-        self._closing = threading.Event()
+        self._logs = LogQueue(self._write_entries)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(
@@ -185,19 +179,11 @@ class SQLiteBackend:
         return int(row[0])
 
     def append(self, log: str, entry: Mapping[str, Any], limit: int) -> None:
-        """Queued, and written with the others queued within :data:`FLUSH_INTERVAL`.
-
-        A journal entry per request would otherwise cost every read a write transaction; this
-        process's own :meth:`entries` see every entry, other processes' within the interval.
-        """
-        with self._queue_lock:
-            self._queue.append((log, json_bytes(entry), limit))
-            if self._flusher is None:
-                self._flusher = threading.Thread(target=self._flush_often, daemon=True)
-                self._flusher.start()
+        """Queued (:mod:`.queue`): a write transaction per request would cost every read one."""
+        self._logs.append((log, json_bytes(entry), limit))
 
     def entries(self, log: str, limit: int) -> list[dict[str, Any]]:
-        self._flush()
+        self._logs.flush()
         with self._errors():
             rows = self._db.execute(
                 "SELECT body FROM logs WHERE log = ? ORDER BY n DESC LIMIT ?", (log, limit)
@@ -205,33 +191,18 @@ class SQLiteBackend:
         return [orjson.loads(body) for (body,) in rows]
 
     def clear(self, log: str) -> int:
-        self._flush()
+        self._logs.flush()
         with self._write():
             return self._db.execute("DELETE FROM logs WHERE log = ?", (log,)).rowcount
 
     def close(self) -> None:
-        self._closing.set()
-        if self._flusher is not None:
-            self._flusher.join()
+        self._logs.close()
         with self._lock:
             self._db.close()
 
     # -- the queued log entries ----------------------------------------------------------------
 
-    def _flush_often(self) -> None:
-        while not self._closing.wait(FLUSH_INTERVAL):
-            try:
-                self._flush()
-            except StateError as exc:  # the next request's own call reports it to its client
-                logger.error("journal entries lost: %s", exc.message)
-        with contextlib.suppress(StateError):
-            self._flush()
-
-    def _flush(self) -> None:
-        with self._queue_lock:
-            queued, self._queue = self._queue, []
-        if not queued:
-            return
+    def _write_entries(self, queued: Sequence[Entry]) -> None:
         with self._write():
             last: dict[str, tuple[int, int]] = {}
             for log, body, limit in queued:

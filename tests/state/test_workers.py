@@ -19,7 +19,7 @@ from starlette.testclient import TestClient
 
 from mockserver import MockServer, Settings
 from mockserver.cli import main
-from mockserver.state.sqlite import FLUSH_INTERVAL
+from mockserver.state.queue import FLUSH_INTERVAL
 from mockserver.vendors.hapihub.generator import DEMO_ACCOUNTS
 from tests.state.conftest import DOCTOR_TOKEN, SESSIONS, Served
 
