@@ -7,6 +7,7 @@ stores on one backend stand for two workers (or replicas) sharing it.
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
@@ -28,21 +29,28 @@ def collection_of(store: Store) -> Collection:
     return store.collections("v")["c"]
 
 
-def test_update_is_atomic_under_concurrency_across_replicas(make_backend: MakeBackend) -> None:
-    stores = make_store(make_backend, [{"id": 1, "n": 0}])
+def race_updates(stores: Sequence[Store], threads: int, each: int) -> None:
+    """``threads`` threads over ``stores`` each add 1 to record 1's ``n`` ``each`` times; every
+    store then reads the sum: no update lost."""
 
     def bump(store: Store) -> None:
-        for _ in range(100):
+        for _ in range(each):
             collection_of(store).update(1, lambda r: {**r, "n": r["n"] + 1})
 
-    threads = [threading.Thread(target=bump, args=(stores[i % 2],)) for i in range(6)]
-    for thread in threads:
+    started = [
+        threading.Thread(target=bump, args=(stores[i % len(stores)],)) for i in range(threads)
+    ]
+    for thread in started:
         thread.start()
-    for thread in threads:
+    for thread in started:
         thread.join()
     for store in stores:
         store.sync()
-        assert collection_of(store).get(1) == {"id": 1, "n": 600}
+        assert collection_of(store).get(1) == {"id": 1, "n": threads * each}
+
+
+def test_update_is_atomic_under_concurrency_across_replicas(make_backend: MakeBackend) -> None:
+    race_updates(make_store(make_backend, [{"id": 1, "n": 0}]), threads=6, each=100)
 
 
 def test_refused_update_changes_nothing(make_backend: MakeBackend) -> None:

@@ -7,7 +7,6 @@ too.
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import httpx
@@ -23,6 +22,7 @@ from mockserver.testing import RedisServer
 from mockserver.vendors.hapihub.generator import DEMO_ACCOUNTS
 from tests.conftest import _free_port
 from tests.state.conftest import DOCTOR_TOKEN, SESSIONS, Served
+from tests.test_store import race_updates
 
 PARTICIPANTS = [a["uid"] for a in DEMO_ACCOUNTS[:2]]
 
@@ -53,20 +53,7 @@ def test_replicas_on_their_own_connections_lose_no_update(redis_server: RedisSer
     url = redis_server.url()
     backends = [RedisBackend(url), RedisBackend(url)]
     fixtures = {"v": {"c": ("id", [{"id": 1, "n": 0}])}}
-    stores = [Store(fixtures, backend) for backend in backends]
-
-    def bump(store: Store) -> None:
-        for _ in range(200):
-            store.collections("v")["c"].update(1, lambda r: {**r, "n": r["n"] + 1})
-
-    threads = [threading.Thread(target=bump, args=(stores[i % 2],)) for i in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    for store in stores:
-        store.sync()
-        assert store.collections("v")["c"].get(1) == {"id": 1, "n": 800}
+    race_updates([Store(fixtures, backend) for backend in backends], threads=4, each=200)
     for backend in backends:
         backend.close()
 
