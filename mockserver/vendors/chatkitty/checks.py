@@ -8,6 +8,7 @@ link an answer gives must lead somewhere the API serves.
 from __future__ import annotations
 
 import math
+import weakref
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -26,6 +27,13 @@ __all__ = [
 ]
 
 LIST = "listChatSessions"
+
+_FOLLOWED: weakref.WeakKeyDictionary[Any, set[tuple[str, str]]] = weakref.WeakKeyDictionary()
+"""Per run (its schema object): the (credentials, href) pairs already followed to a 200.
+
+ChatKitty's resources are read-only, so a link that resolved once in a run resolves again; each
+is followed once, not once for every page that shows it.
+"""
 
 
 def _requested(response: Response) -> tuple[int, int]:
@@ -171,7 +179,11 @@ def chatkitty_links_resolve(ctx: CheckContext, response: Response, case: Case[An
         return
     asked = urlsplit(str(response.request.url))
     root = asked.path.removesuffix(case.formatted_path)
+    credentials = next((v for k, v in case.headers.items() if k.lower() == "authorization"), "")
+    followed_before = _FOLLOWED.setdefault(case.operation.schema, set())
     for href, rel in hrefs.items():
+        if (credentials, href) in followed_before:
+            continue
         parts = urlsplit(href)
         assert (parts.scheme, parts.netloc) == (asked.scheme, asked.netloc), (
             f"{rel} href {href} does not point at the API answering ({asked.netloc})"
@@ -193,3 +205,4 @@ def chatkitty_links_resolve(ctx: CheckContext, response: Response, case: Case[An
         assert followed.status_code == 200, (
             f"{rel} href {href} answers {followed.status_code}, not the resource it links to"
         )
+        followed_before.add((credentials, href))
