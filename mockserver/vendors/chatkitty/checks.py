@@ -28,12 +28,25 @@ __all__ = [
 
 LIST = "listChatSessions"
 
-_FOLLOWED: weakref.WeakKeyDictionary[Any, set[tuple[str, str]]] = weakref.WeakKeyDictionary()
-"""Per run (its schema object): the (credentials, href) pairs already followed to a 200.
+_FOLLOWED: dict[int, set[tuple[str, str]]] = {}
+"""Per run, by its schema's id: the (credentials, href) pairs already followed to a 200.
 
 ChatKitty's resources are read-only, so a link that resolved once in a run resolves again; each
 is followed once, not once for every page that shows it.
 """
+
+
+def _followed_in(schema: Any) -> set[tuple[str, str]]:
+    """The pairs followed in the run of ``schema``.
+
+    Schemathesis' schemas cannot be hashed, so they are keyed by id, and the entry goes with
+    the schema: a later run whose schema gets the same id starts afresh.
+    """
+    key = id(schema)
+    if key not in _FOLLOWED:
+        _FOLLOWED[key] = set()
+        weakref.finalize(schema, _FOLLOWED.pop, key, None)
+    return _FOLLOWED[key]
 
 
 def _requested(response: Response) -> tuple[int, int]:
@@ -180,7 +193,7 @@ def chatkitty_links_resolve(ctx: CheckContext, response: Response, case: Case[An
     asked = urlsplit(str(response.request.url))
     root = asked.path.removesuffix(case.formatted_path)
     credentials = next((v for k, v in case.headers.items() if k.lower() == "authorization"), "")
-    followed_before = _FOLLOWED.setdefault(case.operation.schema, set())
+    followed_before = _followed_in(case.operation.schema)
     for href, rel in hrefs.items():
         if (credentials, href) in followed_before:
             continue
