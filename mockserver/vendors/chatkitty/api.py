@@ -41,6 +41,8 @@ TOKEN_TTL = 3600
 
 _PRIVATE = ("application_id", "channel_id")
 _APPLICATION_PRIVATE = ("name", "suspended")
+"""The mock's own fields of an application (the suspension behind a 403, and a name for the
+messages), not in the vendor's ``ApplicationResource``."""
 
 # Error words per status, as ChatKitty's API writes them.
 _API_ERRORS = {
