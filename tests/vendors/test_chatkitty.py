@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -777,3 +779,24 @@ def test_a_data_set_whose_links_would_not_resolve_is_refused(
     response = client.post("/__admin/fixtures/chatkitty", json={"sessions": sessions})
     assert response.status_code == 400
     assert "chatkitty/sessions: at /1/channel_id" in response.json()["message"]
+
+
+def test_a_fresh_process_runs_chatkittys_checks_in_its_contract() -> None:
+    """``mockserver contract chatkitty`` (or one test of it, filtered) runs ChatKitty's checks
+    even when nothing imported them before the run was configured."""
+    program = (
+        "from mockserver.contract import Contract\n"
+        "from mockserver.contract.runner import _checks\n"
+        "print(sorted(c for c in _checks('chatkitty', Contract(apis=('chatkitty',)))"
+        " if c.startswith('chatkitty_')))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    assert "'chatkitty_links_resolve'" in done.stdout
+    assert "'chatkitty_hal_links'" in done.stdout
