@@ -235,12 +235,12 @@ and ``sessionId`` filters, and a failure's curl command would no longer reproduc
 
 def _checks(api: str, contract: Contract) -> set[str]:
     """Checks enabled for ``api``: those selected, without other vendors' custom checks."""
+    # The vendors' checks first: importing them registers them, so "all" includes them even in
+    # a process that has not imported them yet.
+    vendors = contracts()
     selected = set(CHECKS.get_all_names()) if "all" in contract.checks else set(contract.checks)
     others = {
-        check.__name__
-        for vendor, part in contracts().items()
-        if vendor != api
-        for check in part.checks
+        check.__name__ for vendor, part in vendors.items() if vendor != api for check in part.checks
     }
     return selected - set(contract.exclude_checks) - others
 

@@ -1,9 +1,16 @@
-"""ChatKitty end to end: OAuth, paging, sorting, filtering, HAL links, media types, errors."""
+"""ChatKitty end to end: OAuth, paging, sorting, filtering, HAL links and the resources they
+lead to, media types, errors, fixtures."""
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -11,8 +18,11 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
-from mockserver import MockServer
+from mockserver import MockServer, Settings
 from mockserver.auth import TokenIssuer
+from mockserver.config import PROJECT_ROOT
+from mockserver.errors import FixtureError
+from mockserver.generators import generate
 from mockserver.paths import scalar_paths
 from mockserver.vendors.chatkitty.api import MAX_PAGE_SIZE
 from tests.conftest import Conforms, FakeClock
@@ -376,12 +386,19 @@ def test_state_filter(
 
 
 def test_sessions_never_show_private_fields_and_link_absolutely(
-    client: TestClient, auth: dict[str, str], conforms: Conforms
+    client: TestClient, server: MockServer, auth: dict[str, str], conforms: Conforms
 ) -> None:
     session = list_sessions(client, auth, conforms, size=1)["_embedded"]["sessions"][0]
+    session_record = server.store.collections("chatkitty")["sessions"].get(session["id"])
     assert "application_id" not in session
     assert "channel_id" not in session
-    assert session["_links"]["session"]["href"] == f"http://testserver{SESSIONS}/{session['id']}"
+    assert session["_links"] == {
+        "session": {
+            "href": f"http://testserver/chatkitty/user-sessions/{session['session']['id']}"
+        },
+        "channel": {"href": f"http://testserver/chatkitty/channels/{session_record['channel_id']}"},
+        "application": {"href": "http://testserver/chatkitty/application"},
+    }
 
 
 # -- media types and errors ------------------------------------------------------------------
@@ -533,3 +550,253 @@ def test_sort_pattern_admits_exactly_the_resources_scalar_properties(server: Moc
     assert all(pattern.fullmatch(f"{p},desc") for p in properties)
     near_misses = {p.rpartition(".")[0] for p in properties if "." in p} | {"_links.session.href"}
     assert not any(pattern.fullmatch(p) for p in near_misses)
+
+
+# -- links and the resources they lead to ----------------------------------------------------
+
+USER_SESSIONS = "/chatkitty/user-sessions"
+CHANNELS = "/chatkitty/channels"
+APPLICATION = "/chatkitty/application"
+CLIENTS = [("demo-client", "demo-secret", 1), ("other-client", "other-secret", 2)]
+
+
+def hrefs_of(body: Any) -> set[str]:
+    """Every ``_links`` href anywhere in ``body``."""
+    if isinstance(body, list):
+        return {href for item in body for href in hrefs_of(item)}
+    if not isinstance(body, dict):
+        return set()
+    own = {link["href"] for link in body.get("_links", {}).values()}
+    return own | {
+        href for key, value in body.items() if key != "_links" for href in hrefs_of(value)
+    }
+
+
+def records(server: MockServer, collection: str, application: int) -> list[dict[str, Any]]:
+    return [
+        r
+        for r in server.store.collections("chatkitty")[collection]
+        if r["application_id"] == application
+    ]
+
+
+def list_sessions_plain(client: TestClient, auth: dict[str, str], **params: Any) -> Any:
+    response = client.get(SESSIONS, params=params, headers=auth)
+    assert response.status_code == 200, response.text
+    return response.json()["_embedded"]["sessions"]
+
+
+@pytest.mark.parametrize(("client_id", "secret", "application"), CLIENTS)
+def test_every_link_of_every_answer_resolves_to_a_conforming_resource(
+    client: TestClient, conforms: Conforms, client_id: str, secret: str, application: int
+) -> None:
+    """From the whole list, every link, and every link of what they lead to, answers 200 with
+    the token that listed the sessions, in the shape the spec gives it."""
+    headers = {"Authorization": f"Bearer {get_token(client, client_id, secret)}"}
+    first = list_sessions(client, headers, conforms, size=MAX_PAGE_SIZE)
+    pending, seen = hrefs_of(first), set()
+    while pending:
+        href = pending.pop()
+        seen.add(href)
+        assert href.startswith("http://testserver/chatkitty/"), href
+        response = client.get(href, headers=headers)
+        assert response.status_code == 200, f"{href}: {response.status_code} {response.text}"
+        conforms(response)
+        pending |= hrefs_of(response.json()) - seen
+    sessions = first["_embedded"]["sessions"]
+    assert {f"http://testserver{USER_SESSIONS}/{s['session']['id']}" for s in sessions} <= seen
+    assert f"http://testserver{APPLICATION}" in seen
+    assert sum(href.startswith(f"http://testserver{CHANNELS}/") for href in seen) > 1
+
+
+def test_a_sessions_links_lead_to_its_own_user_session_channel_and_application(
+    client: TestClient, server: MockServer, auth: dict[str, str]
+) -> None:
+    for session in list_sessions_plain(client, auth, size=40):
+        record = server.store.collections("chatkitty")["sessions"].get(session["id"])
+        user_session = client.get(session["_links"]["session"]["href"], headers=auth).json()
+        assert user_session == {
+            **session["session"],
+            "_links": {"application": {"href": f"http://testserver{APPLICATION}"}},
+        }
+        channel = client.get(session["_links"]["channel"]["href"], headers=auth).json()
+        assert channel["id"] == record["channel_id"]
+        assert channel["_links"]["self"]["href"] == session["_links"]["channel"]["href"]
+        assert "application_id" not in channel
+        application = client.get(session["_links"]["application"]["href"], headers=auth).json()
+        assert application["id"] == record["application_id"]
+
+
+@pytest.mark.parametrize(("client_id", "secret", "application"), CLIENTS)
+def test_the_application_is_the_tokens_own_without_the_mocks_fields(
+    client: TestClient, conforms: Conforms, client_id: str, secret: str, application: int
+) -> None:
+    headers = {"Authorization": f"Bearer {get_token(client, client_id, secret)}"}
+    response = client.get(APPLICATION, headers=headers)
+    assert response.status_code == 200
+    conforms(response)
+    body = response.json()
+    assert body["id"] == application
+    assert set(body) == {"id", "key", "created_time", "properties", "_links"}
+    assert body["_links"] == {"self": {"href": f"http://testserver{APPLICATION}"}}
+
+
+def test_channels_are_of_the_three_vendor_types(
+    client: TestClient, server: MockServer, auth: dict[str, str], conforms: Conforms
+) -> None:
+    kinds: dict[str, dict[str, Any]] = {}
+    for record in records(server, "channels", 1):
+        kinds.setdefault(record["type"], record)
+    assert set(kinds) == {"PUBLIC", "PRIVATE", "DIRECT"}
+    for kind, record in kinds.items():
+        response = client.get(f"{CHANNELS}/{record['id']}", headers=auth)
+        assert response.status_code == 200
+        conforms(response)
+        body = response.json()
+        assert body["type"] == kind
+        assert ("members" in body) == (kind == "DIRECT")
+        assert ("name" in body) == (kind != "DIRECT")
+
+
+def _foreign(server: MockServer, collection: str) -> int:
+    return int(records(server, collection, 2)[0]["id"])
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        lambda server: f"{USER_SESSIONS}/1",
+        lambda server: f"{USER_SESSIONS}/{_foreign(server, 'user_sessions')}",
+        lambda server: f"{CHANNELS}/0",
+        lambda server: f"{CHANNELS}/{_foreign(server, 'channels')}",
+        lambda server: f"{CHANNELS}/-5",
+    ],
+    ids=["unknown-user-session", "other-apps-user-session", "unknown-channel",
+         "other-apps-channel", "negative-channel"],
+)  # fmt: skip
+def test_unknown_or_other_applications_ids_are_a_404_api_error(
+    client: TestClient,
+    server: MockServer,
+    auth: dict[str, str],
+    conforms: Conforms,
+    path: Callable[[MockServer], str],
+) -> None:
+    response = client.get(path(server), headers=auth)
+    assert response.status_code == 404
+    conforms(response)
+    body = response.json()
+    assert (body["error"], body["message"]) == ("ResourceNotFoundError", "Resource not found")
+    assert body["timestamp"].endswith("Z")
+
+
+@pytest.mark.parametrize("path", [f"{USER_SESSIONS}/9223372036854775808", f"{CHANNELS}/1e3"])
+def test_an_id_that_is_no_int64_is_not_a_500(
+    client: TestClient, auth: dict[str, str], conforms: Conforms, path: str
+) -> None:
+    response = client.get(path, headers=auth)
+    assert response.status_code in (400, 404)
+    conforms(response)
+    assert response.json()["error"] in ("ClientError", "ResourceNotFoundError")
+
+
+@pytest.mark.parametrize("path", [f"{USER_SESSIONS}/7001", f"{CHANNELS}/5", APPLICATION])
+def test_linked_resources_need_a_valid_token_of_a_live_application(
+    client: TestClient, conforms: Conforms, path: str
+) -> None:
+    missing = client.get(path)
+    assert missing.status_code == 401
+    conforms(missing)
+    assert missing.json()["error"] == "unauthorized"
+    token = get_token(client, "suspended-client", "suspended-secret")
+    suspended = client.get(path, headers={"Authorization": f"Bearer {token}"})
+    assert suspended.status_code == 403
+    conforms(suspended)
+    assert suspended.json()["error"] == "access_denied"
+
+
+@pytest.mark.parametrize("path", [f"{USER_SESSIONS}/7001", f"{CHANNELS}/5", APPLICATION])
+@pytest.mark.parametrize("media_type", MEDIA_TYPES)
+def test_linked_resources_come_in_every_media_type_and_are_read_only(
+    client: TestClient, auth: dict[str, str], path: str, media_type: str
+) -> None:
+    response = client.get(path, headers={**auth, "Accept": media_type})
+    assert response.status_code == 200
+    assert response.headers["content-type"] == media_type
+    assert response.json() == client.get(path, headers=auth).json()
+    refused = client.delete(path, headers=auth)
+    assert refused.status_code == 405
+    assert refused.json()["error"] == "MethodNotAllowedError"
+
+
+# -- fixtures --------------------------------------------------------------------------------
+
+FIXTURES = PROJECT_ROOT / "fixtures" / "chatkitty"
+
+
+def test_checked_in_fixtures_are_the_generators_output() -> None:
+    """``mockserver fixtures generate chatkitty --count 160 --seed 1`` wrote them."""
+    generated = generate("chatkitty", 160, seed=1)
+    assert set(generated) == {p.stem for p in FIXTURES.glob("*.json")}
+    for name, expected in generated.items():
+        assert json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8")) == expected
+
+
+def _edit_fixture(tmp_path: Path, name: str, edit: Callable[[list[Any]], None]) -> Path:
+    target = tmp_path / "fixtures"
+    shutil.copytree(FIXTURES.parent, target)
+    file = target / "chatkitty" / f"{name}.json"
+    data = json.loads(file.read_text(encoding="utf-8"))
+    edit(data)
+    file.write_text(json.dumps(data), encoding="utf-8")
+    return target
+
+
+@pytest.mark.parametrize(
+    ("edit", "pointer", "words"),
+    [
+        (lambda s: s[3]["session"].update(id=1), "/3/session/id", "user_sessions has no record 1"),
+        (lambda s: s[4].update(channel_id=140), "/4/channel_id", "channels has no record 140"),
+        (lambda s: s[5].update(channel_id=101), "/5/channel_id", "of application 1"),
+    ],
+    ids=["no-user-session", "no-channel", "other-applications-channel"],
+)
+def test_a_session_whose_link_would_not_resolve_stops_start_up(
+    tmp_path: Path, edit: Callable[[list[Any]], None], pointer: str, words: str
+) -> None:
+    fixtures = _edit_fixture(tmp_path, "sessions", edit)
+    with pytest.raises(FixtureError) as caught:
+        MockServer(Settings(fixtures_dir=fixtures))
+    assert caught.value.file.endswith("sessions.json")
+    assert caught.value.pointer == pointer
+    assert words in caught.value.message
+
+
+def test_a_data_set_whose_links_would_not_resolve_is_refused(
+    client: TestClient, server: MockServer
+) -> None:
+    sessions = json.loads(json.dumps(records(server, "sessions", 1)[:2]))
+    sessions[1]["channel_id"] = 999
+    response = client.post("/__admin/fixtures/chatkitty", json={"sessions": sessions})
+    assert response.status_code == 400
+    assert "chatkitty/sessions: at /1/channel_id" in response.json()["message"]
+
+
+def test_a_fresh_process_runs_chatkittys_checks_in_its_contract() -> None:
+    """``mockserver contract chatkitty`` (or one test of it, filtered) runs ChatKitty's checks
+    even when nothing imported them before the run was configured."""
+    program = (
+        "from mockserver.contract import Contract\n"
+        "from mockserver.contract.runner import _checks\n"
+        "print(sorted(c for c in _checks('chatkitty', Contract(apis=('chatkitty',)))"
+        " if c.startswith('chatkitty_')))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    assert "'chatkitty_links_resolve'" in done.stdout
+    assert "'chatkitty_hal_links'" in done.stdout

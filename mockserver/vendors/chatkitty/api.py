@@ -6,6 +6,9 @@
   metadata, ``_links`` with absolute hrefs, sessions under ``_embedded.sessions``.
 * Errors come in two shapes: ``ApiError`` for request problems and ``AuthenticationError``
   (Spring Security's OAuth2 shape) for 401/403 and everything the token endpoint says.
+* Every ``_links`` href resolves on the mock, with the token that was given it: a chat session
+  links to its user session, its channel and the application, each served read-only from the
+  fixtures; a resource's links to things the mock does not serve are left out.
 """
 
 from __future__ import annotations
@@ -19,13 +22,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ...auth import Principal, Verifier
-from ...errors import BadRequest, Forbidden, HTTPError, Unauthorized
+from ...errors import BadRequest, FixtureError, Forbidden, HTTPError, NotFound, Unauthorized
 from ...filtering import equals, filter_records
 from ...fixtures import Fixture
 from ...limits import whole_number
 from ...paging import PageInfo, Window, page_links, paginate
 from ...projection import without
 from ...sorting import SortKey, sort_records
+from ...store import Collection, Record
 from ..base import VendorAPI, mock_schema
 
 __all__ = ["ChatKitty", "pageable"]
@@ -36,6 +40,9 @@ _INT_MAX = 2**31 - 1
 TOKEN_TTL = 3600
 
 _PRIVATE = ("application_id", "channel_id")
+_APPLICATION_PRIVATE = ("name", "suspended")
+"""The mock's own fields of an application (the suspension behind a 403, and a name for the
+messages), not in the vendor's ``ApplicationResource``."""
 
 # Error words per status, as ChatKitty's API writes them.
 _API_ERRORS = {
@@ -71,7 +78,42 @@ class ChatKitty(VendorAPI):
             schema="#/components/schemas/ChatSessionResource",
             private_fields=_PRIVATE,
         ),
+        Fixture(
+            "user_sessions",
+            key="id",
+            schema="#/components/schemas/ChatUserSessionResource",
+            private_fields=("application_id",),
+        ),
+        Fixture(
+            "channels",
+            key="id",
+            schema="#/components/schemas/ChannelResource",
+            private_fields=("application_id",),
+        ),
     )
+
+    def check_fixtures(
+        self, collections: Mapping[str, Collection], where: Callable[[str], str]
+    ) -> None:
+        """Every session's user session and channel exist, in the session's application.
+
+        Its links point to them, and a token of the session's application must be able to
+        follow each one.
+        """
+        for index, session in enumerate(collections["sessions"]):
+            links = (
+                ("session/id", "user_sessions", session["session"]["id"]),
+                ("channel_id", "channels", session["channel_id"]),
+            )
+            for pointer, name, key in links:
+                target = collections[name].get(key)
+                if target is None or target["application_id"] != session["application_id"]:
+                    raise FixtureError(
+                        where("sessions"),
+                        f"/{index}/{pointer}",
+                        f"{name} has no record {key!r} of application "
+                        f"{session['application_id']!r}, which this session links to",
+                    )
 
     # -- auth ----------------------------------------------------------------------------------
 
@@ -165,13 +207,47 @@ class ChatKitty(VendorAPI):
         }
         return self.respond(body, media_type=media_type)
 
+    async def retrieve_user_session(self, id_: int) -> Response:
+        media_type = self.negotiate()
+        body = without(self._owned("user_sessions", id_, "user session"), ("application_id",))
+        body["_links"] = {"application": {"href": f"{self.base_url()}/application"}}
+        return self.respond(body, media_type=media_type)
+
+    async def retrieve_channel(self, id_: int) -> Response:
+        media_type = self.negotiate()
+        base = self.base_url()
+        body = without(self._owned("channels", id_, "channel"), ("application_id",))
+        body["_links"] = {
+            "self": {"href": f"{base}/channels/{id_}"},
+            "application": {"href": f"{base}/application"},
+        }
+        return self.respond(body, media_type=media_type)
+
+    async def retrieve_application(self) -> Response:
+        media_type = self.negotiate()
+        body = without(self.principal["application"], _APPLICATION_PRIVATE)
+        body["_links"] = {"self": {"href": f"{self.base_url()}/application"}}
+        return self.respond(body, media_type=media_type)
+
+    def _owned(self, collection: str, key: int, what: str) -> Record:
+        """The ``what`` (record ``key`` of ``collection``) of the token's application; any other
+        id is not found.
+
+        ChatKitty scopes everything to the token's application, so another application's
+        record is as unknown as one that does not exist.
+        """
+        record = self.collection(collection).get(key)
+        if record is None or record["application_id"] != self.principal["application"]["id"]:
+            raise NotFound(f"{what} {key} not found")
+        return record
+
     # -- rendering -----------------------------------------------------------------------------
 
     @staticmethod
     def _session(record: Mapping[str, Any], base: str) -> dict[str, Any]:
         session = without(record, _PRIVATE)
         session["_links"] = {
-            "session": {"href": f"{base}/chat-sessions/{record['id']}"},
+            "session": {"href": f"{base}/user-sessions/{record['session']['id']}"},
             "channel": {"href": f"{base}/channels/{record['channel_id']}"},
             "application": {"href": f"{base}/application"},
         }

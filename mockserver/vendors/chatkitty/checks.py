@@ -1,25 +1,52 @@
 """ChatKitty's promises beyond its schema: Spring Data paging rendered as HAL.
 
 The page metadata, the sessions and the ``_links`` of one answer must agree with each other and
-with the request, and the ``state`` filter must hold: what the SDK's paging relies on.
+with the request, the ``state`` filter must hold (what the SDK's paging relies on), and every
+link an answer gives must lead somewhere the API serves.
 """
 
 from __future__ import annotations
 
 import math
+import weakref
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from ...contract.checks import answer_of, query_of, vendor_check
+from ...contract.checks import answer_of, follow, query_of, vendor_check
 from .api import pageable
 
 if TYPE_CHECKING:
     from schemathesis import Case, CheckContext, Response
 
-__all__ = ["chatkitty_hal_links", "chatkitty_page_totals", "chatkitty_state_filter"]
+__all__ = [
+    "chatkitty_hal_links",
+    "chatkitty_links_resolve",
+    "chatkitty_page_totals",
+    "chatkitty_state_filter",
+]
 
 LIST = "listChatSessions"
+
+_FOLLOWED: dict[int, set[tuple[str, str]]] = {}
+"""Per run, by its schema's id: the (credentials, href) pairs already followed to a 200.
+
+ChatKitty's resources are read-only, so a link that resolved once in a run resolves again; each
+is followed once, not once for every page that shows it.
+"""
+
+
+def _followed_in(schema: Any) -> set[tuple[str, str]]:
+    """The pairs followed in the run of ``schema``.
+
+    Schemathesis' schemas cannot be hashed, so they are keyed by id, and the entry goes with
+    the schema: a later run whose schema gets the same id starts afresh.
+    """
+    key = id(schema)
+    if key not in _FOLLOWED:
+        _FOLLOWED[key] = set()
+        weakref.finalize(schema, _FOLLOWED.pop, key, None)
+    return _FOLLOWED[key]
 
 
 def _requested(response: Response) -> tuple[int, int]:
@@ -128,3 +155,67 @@ def chatkitty_state_filter(ctx: CheckContext, response: Response, case: Case[Any
         return
     other = [s["id"] for s in _sessions(body) if s.get("state") not in wanted]
     assert not other, f"state={','.join(wanted)} was asked for, but sessions {other} are not"
+
+
+def _hrefs(value: Any) -> dict[str, str]:
+    """Every ``_links`` href in an answer, however deep (the page's and each session's), each
+    once, with the relation that gave it first."""
+    found: dict[str, str] = {}
+    if isinstance(value, dict):
+        links = value.get("_links")
+        if isinstance(links, dict):
+            for rel, link in links.items():
+                found.setdefault(link["href"], rel)
+        children = [v for k, v in value.items() if k != "_links"]
+    else:
+        children = value if isinstance(value, list) else []
+    for child in children:
+        for href, rel in _hrefs(child).items():
+            found.setdefault(href, rel)
+    return found
+
+
+@vendor_check("chatkitty")
+def chatkitty_links_resolve(ctx: CheckContext, response: Response, case: Case[Any]) -> None:
+    """ChatKitty: every ``_links`` href of an answer is a resource the API serves, with the
+    credentials that were given it.
+
+    Guards what a HAL client does with an answer: it follows the links rather than building
+    URLs. A chat session's ``session``, ``channel`` and ``application``, a page's ``self`` …
+    ``last``, a resource's own links: each points under the API's root, at an operation of its
+    spec, and a GET of it with the same token answers 200.
+    """
+    if response.status_code != 200 or "json" not in response.headers.get("content-type", [""])[0]:
+        return
+    hrefs = _hrefs(response.json())
+    if not hrefs:
+        return
+    asked = urlsplit(str(response.request.url))
+    root = asked.path.removesuffix(case.formatted_path)
+    credentials = next((v for k, v in case.headers.items() if k.lower() == "authorization"), "")
+    followed_before = _followed_in(case.operation.schema)
+    for href, rel in hrefs.items():
+        if (credentials, href) in followed_before:
+            continue
+        parts = urlsplit(href)
+        assert (parts.scheme, parts.netloc) == (asked.scheme, asked.netloc), (
+            f"{rel} href {href} does not point at the API answering ({asked.netloc})"
+        )
+        assert parts.path.startswith(f"{root}/"), f"{rel} href {href} is not under {root}/"
+        path = parts.path.removeprefix(root)
+        target = case.operation.schema.find_operation_by_path("GET", path)
+        assert target is not None, f"{rel} href {href}: no GET operation serves {path}"
+        parameters = {
+            name[1:-1]: value
+            for name, value in zip(target.path.split("/"), path.split("/"), strict=True)
+            if name.startswith("{")
+        }
+        query: dict[str, list[str]] = {}
+        for key, value in query_of(href):
+            query.setdefault(key, []).append(value)
+        operation_id = target.definition.raw["operationId"]
+        followed = follow(case, operation_id, query=query or None, **parameters)
+        assert followed.status_code == 200, (
+            f"{rel} href {href} answers {followed.status_code}, not the resource it links to"
+        )
+        followed_before.add((credentials, href))

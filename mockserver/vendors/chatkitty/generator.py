@@ -1,9 +1,15 @@
-"""Deterministic ChatKitty fixtures: applications, their OAuth clients, and chat sessions.
+"""Deterministic ChatKitty fixtures: applications, their OAuth clients, chat sessions, and the
+user sessions and channels the chat sessions link to.
 
 Three applications: the demo one (most sessions), another one (so tenancy is visible) and a
-suspended one (its valid tokens are refused with 403). Sessions belong to an application through
+suspended one (its valid tokens are refused with 403). Records belong to an application through
 the private ``application_id`` field: ChatKitty scopes everything to the token's application and
 never puts that id on the wire. Users repeat across sessions, as real users reconnect.
+
+Each chat session links to its user session (the one it embeds, served on its own too) and to its
+channel (the private ``channel_id``); both belong to the chat session's application, so every
+link a token is given resolves with that token. The user sessions and channels are drawn after
+the chat sessions, so adding them left the chat sessions as they were.
 """
 
 from __future__ import annotations
@@ -18,10 +24,35 @@ __all__ = ["DEMO_APPLICATION", "generate"]
 DEMO_APPLICATION = 1
 
 _APPLICATIONS: list[dict[str, Any]] = [
-    {"id": 1, "name": "Acme Support Chat", "key": "acme-support", "suspended": False},
-    {"id": 2, "name": "Globex Community", "key": "globex-community", "suspended": False},
-    {"id": 3, "name": "Initech Legacy", "key": "initech-legacy", "suspended": True},
+    {
+        "id": 1,
+        "name": "Acme Support Chat",
+        "key": "acme-support",
+        "suspended": False,
+        "created_time": "2023-03-14T09:26:53.589Z",
+        "properties": {"region": "eu-west"},
+    },
+    {
+        "id": 2,
+        "name": "Globex Community",
+        "key": "globex-community",
+        "suspended": False,
+        "created_time": "2023-06-02T16:51:03.206Z",
+        "properties": {"region": "us-east"},
+    },
+    {
+        "id": 3,
+        "name": "Initech Legacy",
+        "key": "initech-legacy",
+        "suspended": True,
+        "created_time": "2022-11-28T05:30:44.265Z",
+        "properties": {},
+    },
 ]
+
+CHANNELS_PER_APPLICATION = 39
+"""Channel ids of application ``a`` are ``100 * (a - 1) + 1 …`` this many: a channel belongs to
+one application, as a session's link to it must resolve with that application's token."""
 
 _CLIENTS: list[dict[str, Any]] = [
     {"client_id": "demo-client", "client_secret": "demo-secret", "application_id": 1},
@@ -84,6 +115,7 @@ _AGENTS = [
     "okhttp/4.12.0",
 ]
 _STATUSES = ["AVAILABLE", "AWAY", "BUSY", "UNAVAILABLE"]
+_TOPICS = ["Support", "Billing", "Onboarding", "Feedback", "Announcements", "Sales", "Random"]
 
 
 def _user(rng: random.Random, user_id: int) -> dict[str, Any]:
@@ -111,6 +143,59 @@ def _user(rng: random.Random, user_id: int) -> dict[str, Any]:
     if not bot and rng.random() < 0.3:
         user["call_status"] = rng.choice(["AVAILABLE", "IN_CALL"])
     return user
+
+
+def _channel_id(application_id: int, index: int) -> int:
+    return 100 * (application_id - 1) + index + 1
+
+
+def _channels(
+    rng: random.Random, sessions: list[dict[str, Any]], users: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Every application's channels, each created before the first session held in it.
+
+    A channel whose sessions come from at most two users may be a DIRECT one between them (its
+    ``members``); the others are PUBLIC or PRIVATE group channels with a name.
+    """
+    held: dict[int, list[dict[str, Any]]] = {}
+    for session in sessions:
+        held.setdefault(session["channel_id"], []).append(session)
+    channels = []
+    for application in _APPLICATIONS:
+        for index in range(CHANNELS_PER_APPLICATION):
+            channel_id = _channel_id(application["id"], index)
+            inside = held.get(channel_id, [])
+            first = min((s["created_time"] for s in inside), default="2024-12-31T00:00:00.000Z")
+            members = list(
+                {s["session"]["user"]["id"]: s["session"]["user"] for s in inside}.values()
+            )
+            channel: dict[str, Any]
+            if len(members) <= 2 and rng.random() < 0.4:
+                while len(members) < 2:
+                    members.append(rng.choice([u for u in users if u not in members]))
+                channel = {
+                    "type": "DIRECT",
+                    "id": channel_id,
+                    "creator": members[0],
+                    "members": members,
+                }
+            else:
+                topic = rng.choice(_TOPICS)
+                channel = {
+                    "type": rng.choice(["PUBLIC", "PUBLIC", "PRIVATE"]),
+                    "id": channel_id,
+                    "creator": rng.choice(users),
+                    "name": f"{topic.lower()}-{channel_id}",
+                    "display_name": topic,
+                }
+            created = datetime.fromisoformat(first) - timedelta(
+                seconds=rng.randrange(3600, 90 * 24 * 3600), milliseconds=rng.randrange(1000)
+            )
+            channel.update(
+                created_time=_timestamp(created), properties={}, application_id=application["id"]
+            )
+            channels.append(channel)
+    return channels
 
 
 def _timestamp(moment: datetime) -> str:
@@ -145,7 +230,7 @@ def generate(count: int, seed: int = 1) -> dict[str, list[dict[str, Any]]]:
                 "state": inner["state"],
                 "session": inner,
                 "application_id": application_id,
-                "channel_id": rng.randrange(1, 40),
+                "channel_id": _channel_id(application_id, rng.randrange(CHANNELS_PER_APPLICATION)),
             }
             if ended:
                 end = created + timedelta(
@@ -158,4 +243,6 @@ def generate(count: int, seed: int = 1) -> dict[str, list[dict[str, Any]]]:
         "applications": [dict(a) for a in _APPLICATIONS],
         "clients": [dict(c, scope=["create", "read", "update", "delete"]) for c in _CLIENTS],
         "sessions": sessions,
+        "user_sessions": [dict(s["session"], application_id=s["application_id"]) for s in sessions],
+        "channels": _channels(rng, sessions, users),
     }
