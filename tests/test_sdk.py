@@ -36,6 +36,13 @@ def test_chatkitty_sdk_lists_sessions_through_the_mock(live_url: str) -> None:
     assert all(s["state"] == "ENDED" for s in pages)
     times = [s["created_time"] for s in pages]
     assert times == sorted(times, reverse=True)
+    # The SDK's own calls for what a session links to.
+    channel_href = result["sessionLinks"]["channel"]["href"]
+    assert result["channel"]["status"] == 200
+    assert channel_href.endswith(f"/chatkitty/channels/{result['channel']['id']}")
+    assert result["channel"]["type"] in ("PUBLIC", "PRIVATE", "DIRECT")
+    assert result["application"] == {"status": 200, "id": 1, "key": "acme-support"}
+    assert result["sessionLinks"]["application"]["href"].endswith("/chatkitty/application")
 
 
 def test_chatkitty_sdk_sees_the_mock_refuse_a_wrong_secret(live_url: str) -> None:

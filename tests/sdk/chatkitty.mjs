@@ -16,7 +16,16 @@ const kitty = new ChatKitty({
 try {
   const first = await kitty.ChatSessionsApi.listChatSessions(0, 5, ['created_time,desc', 'id,asc'], 'ENDED');
   const second = await kitty.ChatSessionsApi.listChatSessions(1, 5, ['created_time,desc', 'id,asc'], 'ENDED');
+  // What a session links to, through the SDK's own calls for it.
+  const session = first.data._embedded.sessions[0];
+  // The session names its channel only in its link, as the vendor's does.
+  const channelId = Number(session._links.channel.href.split('/').pop());
+  const channel = await kitty.ChannelsApi.retrieveChannel(channelId);
+  const application = await kitty.ApplicationApi.retrieveApplication();
   console.log(JSON.stringify({
+    channel: { status: channel.status, id: channel.data.id, type: channel.data.type },
+    application: { status: application.status, id: application.data.id, key: application.data.key },
+    sessionLinks: session._links,
     status: first.status,
     contentType: first.headers['content-type'],
     page: first.data.page,
