@@ -283,7 +283,7 @@ class Collection:
         key = record[self.key]
         stamp = store.backend.insert(self.space, key, record, store.base(self))
         if stamp is None:
-            store.sync()
+            store.refresh()  # whoever took the key: its record is read next
             return False
         store.wrote(self, stamp, key, record)
         return True
@@ -312,7 +312,7 @@ class Collection:
         old = self.get(key)
         stamp = store.backend.delete(self.space, key, store.base(self))
         if stamp is None:
-            store.sync()
+            store.refresh()
             return None
         store.wrote(self, stamp, key, None)
         return old
@@ -410,7 +410,16 @@ def _insert(records: list[Record], record: Record, place: Callable[[Record], Any
         records.insert(bisect.bisect_left(records, at, key=place), record)
 
 
-_request_stamp: ContextVar[tuple[Backend, int] | None] = ContextVar("request_stamp", default=None)
+@dataclass
+class _Pin:
+    """The stamp a request reads the state at: the one read on its start, raised by what the
+    request itself writes (so its own writes are read back)."""
+
+    backend: Backend
+    stamp: int
+
+
+_pinned: ContextVar[_Pin | None] = ContextVar("pinned_stamp", default=None)
 
 
 @contextmanager
@@ -422,11 +431,11 @@ def one_stamp(backend: Backend) -> Iterator[None]:
     stores it consults (its namespace's, the fault rules', the spent tokens'). Entering raises
     :class:`~mockserver.errors.StateError` when the backend cannot be read.
     """
-    token = _request_stamp.set((backend, backend.stamp()))
+    token = _pinned.set(_Pin(backend, backend.stamp()))
     try:
         yield
     finally:
-        _request_stamp.reset(token)
+        _pinned.reset(token)
 
 
 class Store:
@@ -485,8 +494,10 @@ class Store:
 
     def sync(self) -> None:
         """Catch up with what was written since the last sync, by any process."""
-        memo = _request_stamp.get()
-        stamp = memo[1] if memo is not None and memo[0] is self.backend else self.backend.stamp()
+        pin = _pinned.get()
+        stamp = (
+            pin.stamp if pin is not None and pin.backend is self.backend else self.backend.stamp()
+        )
         if stamp == self._seen:
             return
         with self._lock:
@@ -515,6 +526,14 @@ class Store:
                 collection._apply(key, record)
                 self._seen = stamp
                 return
+        self.refresh(stamp)
+
+    def refresh(self, stamp: int | None = None) -> None:
+        """Catch up beyond the stamp the request started at: with what this process just wrote
+        (``stamp``) and everything before it, or with the state as it is now (None)."""
+        pin = _pinned.get()
+        if pin is not None and pin.backend is self.backend:
+            pin.stamp = max(pin.stamp, self.backend.stamp() if stamp is None else stamp)
         self.sync()
 
     def base(self, collection: Collection) -> Base:
@@ -533,8 +552,7 @@ class Store:
         No copy is needed: stored records are never changed in place (``update`` works on a copy
         and ``put`` replaces), so the fixture records can be shared by every generation.
         """
-        self.backend.reset(self.spaces(vendor))
-        self.sync()
+        self.refresh(self.backend.reset(self.spaces(vendor)))
 
     def load(self, vendor: str, collections: Mapping[str, tuple[str, Sequence[Record]]]) -> None:
         """Replace some of a vendor's collections with new records, all at once.
@@ -543,10 +561,11 @@ class Store:
         request sees the old data set or the new one, never a mix. ``reset`` still goes back to
         the fixtures the store was made with.
         """
-        self.backend.load(
-            {space(vendor, name, self.namespace): rows for name, rows in collections.items()}
+        self.refresh(
+            self.backend.load(
+                {space(vendor, name, self.namespace): rows for name, rows in collections.items()}
+            )
         )
-        self.sync()
 
     def _current(self, collection: Collection) -> bool:
         vendor, name = self._spaces[collection.space]

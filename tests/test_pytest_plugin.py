@@ -151,7 +151,7 @@ def test_verification_and_strict_mode_fail_the_tests_they_should(tmp_path: Path)
     strict = results.pop("test_strict_mode_fails_on_requests_off_the_spec")
     assert "mockserver strict mode: 2 request(s) matched no operation or broke the spec" in strict
     assert "GET /chatkitty/nope was refused with 404:" in strict
-    assert "chatkitty has no path /nope; its paths: /chat-sessions, /oauth/token" in strict
+    assert "chatkitty has no path /nope; its paths: /chat-sessions, /user-sessions/{id}," in strict
     assert "GET /chatkitty/chat-sessions?state=big was refused with 400:" in strict
     assert "query parameter 'state' must be one of ACTIVE, ENDED, got 'big'" in strict
     assert "chat-sessions -> 401" not in strict

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from mockserver.store import MAX_DERIVED, Collection, Store, View, view_of
+from mockserver.store import MAX_DERIVED, Collection, Store, View, one_stamp, view_of
 from tests.conftest import MakeBackend
 
 Fixtures = dict[str, dict[str, tuple[str, list[dict[str, Any]]]]]
@@ -378,3 +378,23 @@ def test_a_mutated_view_is_no_longer_taken_for_the_collection(mutate: object) ->
     mutate(view)  # type: ignore[operator]
     assert view_of(view) is None
     assert view_of(collection) is collection.all()
+
+
+def test_a_request_reads_its_own_writes_whatever_others_wrote_since_it_began(
+    make_backend: MakeBackend,
+) -> None:
+    """Within a request the stamp is read once (``one_stamp``); what the request writes after
+    another process's write, and a reset it makes, are still what it reads next."""
+    store, other = make_store(make_backend, [{"id": 1, "n": 0}])
+    store.sync()
+    with one_stamp(store.backend):
+        # Another process's write, made after the request began (a thread: not in its context).
+        elsewhere = threading.Thread(target=lambda: collection_of(other).put({"id": 2, "n": 0}))
+        elsewhere.start()
+        elsewhere.join()
+        collection_of(store).put({"id": 3, "n": 0})
+        assert collection_of(store).get(3) == {"id": 3, "n": 0}
+        assert collection_of(store).get(2) == {"id": 2, "n": 0}
+        store.reset()
+        assert collection_of(store).get(3) is None
+        assert collection_of(store).get(1) == {"id": 1, "n": 0}
