@@ -28,7 +28,7 @@ from ...filtering import Predicate, cacheable, filter_records
 from ...fixtures import Fixture
 from ...store import Collection
 from ..base import mock_schema
-from .calls import ChatSessions
+from .rest import ChatSessionResource
 from .sessions import LINK_FIELDS, check_links
 
 __all__ = ["SuperOffice"]
@@ -76,7 +76,7 @@ _NO_CREDENTIALS = (
 _FAILED = "Authentication failed!"
 
 
-class SuperOffice(ChatSessions):
+class SuperOffice(ChatSessionResource):
     name = "superoffice"
     error_media_types = ("application/json", "text/json", "application/xml", "text/xml")
     case_insensitive_paths = True  # ASP.NET routing

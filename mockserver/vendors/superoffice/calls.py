@@ -36,6 +36,7 @@ Change = Callable[[dict[str, Any]], dict[str, Any]]
 
 _ENTITY = "#/components/schemas/ChatSessionEntity"
 _MESSAGE = "#/components/schemas/ChatMessage"
+_LINKED = "#/components/schemas/ChatSessionEntityWithLinks"
 _KEYS = {
     "associates": "AssociateId",
     "persons": "PersonId",
@@ -83,7 +84,7 @@ class ChatSessions(VendorAPI):
 
     async def save_chat_session_entity(self, body: Mapping[str, Any]) -> Response:
         ident = body.get("ChatSessionId") or 0
-        return await self._save(ident, body, None)
+        return self._save(ident, body, None)
 
     async def delete_chat_session_entity(self, chat_session_entity_id: int) -> Response:
         return self._delete(chat_session_entity_id)
@@ -146,11 +147,11 @@ class ChatSessions(VendorAPI):
 
     # -- what both flavours do -----------------------------------------------------------------
 
-    def _get(self, ident: int, select: str | None) -> Response:
+    def _get(self, ident: int, select: str | None, *, linked: bool = False) -> Response:
         media_type = self.negotiate()
-        paths = _selected(self._entity, select)
+        paths = _selected(self._answered_entity(linked), select)
         session = self._readable(ident, chat.MEMBER)
-        return self._entity_answer(session, media_type, paths)
+        return self._entity_answer(session, media_type, paths, linked=linked)
 
     def _delete(self, ident: int) -> Response:
         self._readable(ident, chat.MANAGE)
@@ -382,10 +383,12 @@ class ChatSessions(VendorAPI):
         stored = chat.insert_next(collections["sessions"], record)
         return self._entity_answer(stored, media_type, paths)
 
-    async def _save(self, ident: int, body: Mapping[str, Any], select: str | None) -> Response:
+    def _save(
+        self, ident: int, body: Mapping[str, Any], select: str | None, *, linked: bool = False
+    ) -> Response:
         """Session ``ident`` (0: a new one) as ``body`` states it; what the next read returns."""
         media_type = self.negotiate()
-        paths = _selected(self._entity, select)
+        paths = _selected(self._answered_entity(linked), select)
         collections = self._collections
         me = self._me
         agents = collections["chat_topic_agents"]
@@ -395,7 +398,7 @@ class ChatSessions(VendorAPI):
             record = {**_default(), **fields, "TableRight": _FULL_RIGHT}
             self._topic_allowed(record["TopicId"])
             stored = chat.insert_next(collections["sessions"], record)
-            return self._entity_answer(stored, media_type, paths)
+            return self._entity_answer(stored, media_type, paths, linked=linked)
         fields = self._stored_fields(body, show)
 
         def saved(session: dict[str, Any]) -> dict[str, Any]:
@@ -405,7 +408,7 @@ class ChatSessions(VendorAPI):
                 self._topic_allowed(updated["TopicId"])
             return updated
 
-        return self._entity_answer(self._update(ident, saved), media_type, paths)
+        return self._entity_answer(self._update(ident, saved), media_type, paths, linked=linked)
 
     def _topic_allowed(self, topic: Any) -> None:
         """A session may be put on ``topic`` by the caller: it exists and they can respond on it."""
@@ -462,14 +465,25 @@ class ChatSessions(VendorAPI):
         return session
 
     def _entity_answer(
-        self, session: Mapping[str, Any], media_type: str, paths: list[FieldPath] | None
+        self,
+        session: Mapping[str, Any],
+        media_type: str,
+        paths: list[FieldPath] | None,
+        *,
+        linked: bool = False,
     ) -> Response:
-        """One stored session, presented and projected as the list presents its sessions."""
+        """One stored session, presented and projected as the list presents its sessions; with
+        the REST resource's ``_Links`` when ``linked``."""
         body = self._presented.present([session], self._show(), self._collections)[0]
+        schema = "ChatSessionEntity"
+        if linked:
+            url = f"{self.base_url()}/api/v1/ChatSession/{session['ChatSessionId']}"
+            links = {"Self": url, "Messages": f"{url}/Messages", "Transcript": f"{url}/Transcript"}
+            body, schema = {**body, "_Links": links}, "ChatSessionEntityWithLinks"
         kept: Fragments | None = self._presented.xml
         if paths is not None:
             body, kept = null_unselected([body], paths)[0], None
-        return self._answer(body, media_type, kept=kept)
+        return self._answer(body, media_type, schema, kept=kept)
 
     def _answer(
         self,
@@ -504,6 +518,10 @@ class ChatSessions(VendorAPI):
     @cached_property
     def _entity(self) -> Mapping[str, Any]:
         return self.spec.schema(_ENTITY)
+
+    def _answered_entity(self, linked: bool) -> Mapping[str, Any]:
+        """The schema of a one-session answer: the REST resource's adds ``_Links``."""
+        return self.spec.schema(_LINKED) if linked else self._entity
 
     @cached_property
     def _message_schema(self) -> Mapping[str, Any]:
