@@ -413,3 +413,19 @@ def test_every_call_routes_whatever_the_case_of_its_path(
 ) -> None:
     response = client.post((AGENT + name).lower(), json=body, params=params, auth=DEMO)
     assert response.status_code == 200, response.text
+
+
+def test_query_parameter_names_match_whatever_their_case(
+    client: TestClient, conforms: Conforms
+) -> None:
+    """As ASP.NET binds them; the vendor's npm client sends ``?ChatSessionEntityId=``."""
+    url = f"{AGENT}GetChatSessionEntity?CHATSESSIONENTITYID={DEMOS_OWN}&%24SELECT=STATUS"
+    response = client.post(url, auth=DEMO)
+    assert response.status_code == 200, response.text
+    assert response.json()["Status"] == "UserLast"
+    assert response.json()["ChatSessionId"] is None
+    deleted = client.post(
+        f"{AGENT}deletechatsessionentity?ChatSessionEntityId={MANAGED}", auth=DEMO
+    )
+    assert deleted.status_code == 204
+    get(client, conforms, MANAGED, status=404)
