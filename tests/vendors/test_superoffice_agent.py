@@ -5,6 +5,7 @@ XML, is one the spec documents."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 from xml.etree import ElementTree
 
@@ -12,8 +13,11 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
+from mockserver import MockServer
+from mockserver.config import Settings
 from mockserver.vendors.superoffice.checks import _xml_differences
-from tests.conftest import Conforms, FakeClock
+from tests.conftest import Conforms, FakeClock, serving
+from tests.test_sdk import run_sdk
 
 AGENT = "/superoffice/api/v1/Agents/Chat/"
 DEMO = ("demo", "demo-password")
@@ -429,3 +433,55 @@ def test_query_parameter_names_match_whatever_their_case(
     )
     assert deleted.status_code == 204
     get(client, conforms, MANAGED, status=404)
+
+
+@pytest.mark.parametrize(
+    ("sent", "kind"), [(2, "ToUser"), ("touser", "ToUser"), ("ToCustomer", "ToCustomer")]
+)
+def test_bodies_bind_as_json_net_binds_them(
+    client: TestClient, conforms: Conforms, sent: Any, kind: str
+) -> None:
+    """Names in any case, enums by name or number: what the vendor's npm client sends."""
+    body = {"chatSessionId": HJOHANSENS, "message": {"message": "Hei", "type": sent}}
+    message = call(client, conforms, "AddChatMessage", body).json()
+    assert (message["Type"], message["Message"]) == (kind, "Hei")
+    session = get(client, conforms, HJOHANSENS)
+    assert session["Status"] == ("UserLast" if kind == "ToCustomer" else "CustomerLast")
+
+
+@pytest.mark.parametrize("keys", [("Message", "Type"), ("message", "type")])
+@pytest.mark.parametrize("sent", [9, "Shouting", True])
+def test_a_message_type_that_is_no_member_is_a_400(
+    client: TestClient, conforms: Conforms, sent: Any, keys: tuple[str, str]
+) -> None:
+    """Whether the spec's validation (PascalCase) or the handler's binding (any case) sees it."""
+    message, kind = keys
+    body = {"ChatSessionId": HJOHANSENS, message: {message: "Hei", kind: sent}}
+    error = call(client, conforms, "AddChatMessage", body, status=400).json()
+    assert "Type" in error["MessageDetail"]
+    assert repr(sent) in error["MessageDetail"] or str(sent) in error["MessageDetail"]
+
+
+@pytest.fixture(scope="module")
+def own_live_url() -> Iterator[str]:
+    """A server of its own: the client's calls change what the shared live server's tests read."""
+    with serving(MockServer(Settings()).app) as url:
+        yield url
+
+
+def test_the_vendors_npm_client_drives_a_session_through_its_life(own_live_url: str) -> None:
+    result = run_sdk(
+        "superoffice.mjs", own_live_url, "calls", *map(str, (QUEUED[1], DEMOS_OWN, MANAGED))
+    )
+    assert result["pickedUp"]["user"] == 2
+    assert result["pickedUp"]["status"] == "UserLast"
+    assert result["listed"] == result["pickedUp"]
+    assert result["notInQueue"] is None
+    assert result["transferred"]["transferTo"] == 8
+    assert (result["accepted"]["user"], result["accepted"]["transferTo"]) == (8, None)
+    assert result["message"]["author"] == "Dina Demo"
+    assert result["afterMessage"]["lastMessage"] == "Hello from the SDK"
+    assert result["messages"][-2:] == ["Welcome! How can we help you?", "Hello from the SDK"]
+    assert result["transcript"].endswith("Dina Demo: Hello from the SDK")
+    assert (result["reset"]["status"], result["reset"]["user"]) == ("InQueue", None)
+    assert result["afterDelete"] == {"status": 404, "type": "SoNotFoundException"}

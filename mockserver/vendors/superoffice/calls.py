@@ -83,8 +83,7 @@ class ChatSessions(VendorAPI):
         return self._answer(self._show().present(_default(), self._entity), media_type)
 
     async def save_chat_session_entity(self, body: Mapping[str, Any]) -> Response:
-        ident = body.get("ChatSessionId") or 0
-        return self._save(ident, body, None)
+        return self._save(_integer(body, "ChatSessionId"), body, None)
 
     async def delete_chat_session_entity(self, chat_session_entity_id: int) -> Response:
         return self._delete(chat_session_entity_id)
@@ -97,7 +96,7 @@ class ChatSessions(VendorAPI):
     async def transfer_chat_session(
         self, body: Mapping[str, Any], select: str | None = None
     ) -> Response:
-        return self._transfer(_session_id(body), str(body.get("ToAssociate") or ""), select)
+        return self._transfer(_session_id(body), str(_arg(body, "ToAssociate") or ""), select)
 
     async def accept_chat_session_transfer(
         self, body: Mapping[str, Any], select: str | None = None
@@ -127,7 +126,7 @@ class ChatSessions(VendorAPI):
     async def get_chat_transcript(
         self, body: Mapping[str, Any], select: str | None = None
     ) -> Response:
-        return self._transcript(_session_id(body), bool(body.get("Html")), select)
+        return self._transcript(_session_id(body), bool(_arg(body, "Html")), select)
 
     async def get_chat_messages(
         self, body: Mapping[str, Any], select: str | None = None
@@ -137,7 +136,7 @@ class ChatSessions(VendorAPI):
     async def add_chat_message(
         self, body: Mapping[str, Any], select: str | None = None
     ) -> Response:
-        message = body.get("Message")
+        message = _arg(body, "Message")
         return self._add_message(_session_id(body), message or {}, select)
 
     async def create_chat_session_for_topic(
@@ -249,7 +248,7 @@ class ChatSessions(VendorAPI):
 
         picked = self._apply(ident, chat.RESPOND, answered)
         if won:
-            self._store_message(ident, "ToCustomer", "Welcome", chat.WELCOME, me, now)
+            self._store_message(ident, now, SpecialType="Welcome", Message=chat.WELCOME)
         return self._entity_answer(picked, media_type, paths)
 
     def _first_queued(self) -> int | None:
@@ -307,54 +306,57 @@ class ChatSessions(VendorAPI):
     def _add_message(self, ident: int, given: Mapping[str, Any], select: str | None) -> Response:
         media_type = self.negotiate()
         paths = _selected(self._message_schema, select)
-        me = self._me
         self._readable(ident, chat.RESPOND)
+        stated = self._message_fields(given)
         now = self._now()
-        kind = given.get("Type") or "ToCustomer"
-        message = {
-            "Type": kind,
-            "Message": given.get("Message") or "",
-            "WhenPosted": now,
-        }
-        self._apply(ident, chat.RESPOND, lambda s: chat.message_posted(s, message))
-        stored = self._store_message(
-            ident,
-            kind,
-            given.get("SpecialType") or "None",
-            message["Message"],
-            me,
-            now,
-            author=given.get("Author"),
-            param=given.get("SpecialParam") or "",
-        )
+        posted = {"Type": "ToCustomer", "Message": "", **stated, "WhenPosted": now}
+        self._apply(ident, chat.RESPOND, lambda s: chat.message_posted(s, posted))
+        stored = self._store_message(ident, now, **stated)
         body = self._show().present(stored, self._message_schema)
         if paths is not None:
             body = null_unselected([body], paths)[0]
         return self._answer(body, media_type, "ChatMessage")
 
-    def _store_message(
-        self,
-        ident: int,
-        kind: str,
-        special: str,
-        text: str,
-        me: Mapping[str, Any],
-        now: str,
-        *,
-        author: str | None = None,
-        param: str = "",
-    ) -> dict[str, Any]:
+    def _message_fields(self, given: Mapping[str, Any]) -> dict[str, Any]:
+        """What a client may state of a new message, read as .NET binds it: names in any case,
+        enums by name (any case) or number; 400 for what is neither."""
+        properties = self._message_schema["properties"]
+        fields: dict[str, Any] = {}
+        for name in ("Type", "Message", "Author", "SpecialType", "SpecialParam"):
+            value = _arg(given, name)
+            if value is None:
+                continue
+            names = [n for n in properties[name].get("enum", []) if n is not None]
+            if names and isinstance(value, int) and not isinstance(value, bool):
+                value = names[value] if 0 <= value < len(names) else None
+            elif names and isinstance(value, str):
+                value = next((n for n in names if n.casefold() == value.casefold()), None)
+            elif not isinstance(value, str):
+                value = None
+            if value is None:
+                raise BadRequest(
+                    f"Message.{name}: {_arg(given, name)!r} is not "
+                    + (f"one of {', '.join(names)}" if names else "a string"),
+                    reason="invalid_message",
+                )
+            fields[name] = value
+        return fields
+
+    def _store_message(self, ident: int, now: str, **stated: str) -> dict[str, Any]:
+        """A new message of session ``ident``, posted ``now`` by the caller unless ``stated``
+        says otherwise."""
         return chat.insert_next(
             self._collections["messages"],
             {
                 "ChatMessageId": 0,
                 "ChatSessionId": ident,
-                "Type": kind,
-                "Message": text,
-                "Author": me["FullName"] if author is None else author,
+                "Type": "ToCustomer",
+                "Message": "",
+                "Author": self._me["FullName"],
                 "ReadByCustomer": 0,
-                "SpecialType": special,
-                "SpecialParam": param,
+                "SpecialType": "None",
+                "SpecialParam": "",
+                **stated,
                 "WhenPosted": now,
             },
         )
@@ -426,7 +428,9 @@ class ChatSessions(VendorAPI):
         """What of ``body`` is stored: its wire properties, carriers as links, dates in UTC."""
         entity = self._entity
         fields: dict[str, Any] = {}
-        for name, value in body.items():
+        names = {name.casefold(): name for name in entity["properties"]}
+        for key, value in body.items():
+            name = names.get(key.casefold(), key)
             schema = entity["properties"].get(name)
             if schema is None or name in _SERVER_SET:
                 continue
@@ -447,7 +451,7 @@ class ChatSessions(VendorAPI):
         if not isinstance(carrier, Mapping):
             return None
         key = _KEYS[target]
-        ident = carrier.get(key)
+        ident = _arg(carrier, key)
         if not ident:
             return None
         if self._collections[target].get(ident) is None:
@@ -569,8 +573,15 @@ def _session_id(body: Mapping[str, Any]) -> int:
 
 def _integer(body: Mapping[str, Any], name: str) -> int:
     """An integer argument of an agent call's body; absent or null is 0, as .NET binds it."""
-    value = body.get(name)
+    value = _arg(body, name)
     return 0 if value is None else int(value)
+
+
+def _arg(body: Mapping[str, Any], name: str) -> Any:
+    """Property ``name`` of a request body, whatever the case of its key, as Json.NET binds it
+    (the vendor's npm client sends ``chatSessionId``, its Swagger says ``ChatSessionId``)."""
+    folded = name.casefold()
+    return next((v for k, v in body.items() if k.casefold() == folded), None)
 
 
 def _of_session(ident: int) -> Predicate:
