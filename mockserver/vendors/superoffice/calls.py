@@ -155,10 +155,10 @@ class ChatSessions(VendorAPI):
     def _delete(self, ident: int) -> Response:
         self._readable(ident, chat.MANAGE)
         collections = self._collections
-        for message in filter_records(collections["messages"], [_of_session(ident)]):
-            collections["messages"].delete(message["ChatMessageId"])
         if collections["sessions"].delete(ident) is None:
             raise chat.not_found("ChatSessionEntity", ident)  # deleted meanwhile
+        for message in filter_records(collections["messages"], [_of_session(ident)]):
+            collections["messages"].delete(message["ChatMessageId"])  # they go with it
         return Response(status_code=204)
 
     def _change(
