@@ -394,14 +394,12 @@ class ChatSessions(VendorAPI):
         collections = self._collections
         me = self._me
         agents = collections["chat_topic_agents"]
-        show = self._show()
+        fields = self._stored_fields(body, self._show())
         if not ident:
-            fields = self._stored_fields(body, show)
-            record = {**_default(), **fields, "TableRight": _FULL_RIGHT}
+            record = {**_default(), **fields}
             self._topic_allowed(record["TopicId"])
             stored = chat.insert_next(collections["sessions"], record)
             return self._entity_answer(stored, media_type, paths, linked=linked)
-        fields = self._stored_fields(body, show)
 
         def saved(session: dict[str, Any]) -> dict[str, Any]:
             chat.require(agents, me, session, chat.RESPOND)
