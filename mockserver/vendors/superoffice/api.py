@@ -7,11 +7,14 @@
 * ``$select`` nulls what was not asked for (it never drops a property), names matched without
   regard to case, ``/`` reaching into carriers; an unknown name is ASP.NET's 400.
 * A session names its carriers by id and the answer embeds them; every answer is presented
-  per request (:mod:`.superoffice_locale`): dates from UTC into the ``SO-TimeZone`` zone (or the
+  per request (:mod:`.locale`): dates from UTC into the ``SO-TimeZone`` zone (or the
   installation's), strings through the resource table when a language is asked for. Presented
-  sessions are kept until the data changes (:mod:`.superoffice_sessions`).
+  sessions are kept until the data changes (:mod:`.sessions`).
 * JSON or XML (``ArrayOfChatSessionEntity``), errors included, in SuperOffice's error shape or
-  ASP.NET's.
+  ASP.NET's: a missing (or invisible) session is NetServer's ``SoNotFoundException``, a topic
+  right the call needs ``SoSecurityException``.
+* The calls on one session (:mod:`.calls`, :mod:`.rest`) answer the same way; this class adds
+  logins, fixtures and errors to them.
 """
 
 from __future__ import annotations
