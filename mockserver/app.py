@@ -46,7 +46,7 @@ from .journal import JournalMiddleware, note_error
 from .limits import LimitsMiddleware
 from .pages import Pages
 from .redaction import install_log_redaction
-from .routes import CaseInsensitivePaths, spellings
+from .routes import CaseInsensitivePaths, query_names, spellings
 from .specs import json_pointer, load_spec
 from .state import fingerprint, open_backend
 from .state.namespaces import HEADER, Namespaces, check_name, current
@@ -197,6 +197,12 @@ class MockServer:
                 if api.case_insensitive_paths
                 for route in spellings(api.prefix, api.spec.resolved.get("paths", {}))
             ],
+            names={
+                folded: name
+                for api in self.apis.values()
+                if api.case_insensitive_paths
+                for folded, name in query_names(api.spec.resolved.get("paths", {})).items()
+            },
         )
         # Innermost of ours: what it does not answer, Connexion's own stack does.
         self.operations: list[CompiledOperation] = [

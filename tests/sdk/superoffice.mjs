@@ -1,7 +1,10 @@
 // Runs SuperOffice's own client (@superoffice/webapi), unchanged, against the mock:
 //   node superoffice.mjs <mock base URL> <password|ticket|token> <credential...> [$select]
+//   node superoffice.mjs <mock base URL> calls <session in the queue> <demo's session> <manager's session>
 // Prints one JSON document with what the client received (its converted carriers, the raw
-// request it sent), for tests/test_sdk.py to check.
+// request it sent), for tests/test_sdk.py (the list) and tests/vendors/test_superoffice_agent.py
+// (the session calls: demo picks up, transfers to hjohansen8, who accepts; messages, transcript,
+// reset, delete) to check.
 import { createRequire } from 'node:module';
 
 // The package's ESM build imports without file extensions, which Node's ESM loader refuses;
@@ -9,6 +12,56 @@ import { createRequire } from 'node:module';
 const { WebApi } = createRequire(import.meta.url)('@superoffice/webapi');
 
 const [base, how, first, second, select] = process.argv.slice(2);
+
+/** The Chat agent of a client logged in with a password, dates in UTC with offsets. */
+function chatAgentOf(user, password) {
+  const client = new WebApi({
+    baseUrl: `${base}/superoffice/api/`, languageCode: 'en', timezone: 'UTC', timezoneInclude: true,
+  });
+  client.authenticateWithPassword(user, password);
+  return client.getChatAgent();
+}
+
+const brief = (s) => s && {
+  chatSessionId: s.chatSessionId,
+  status: s.status,
+  user: s.user ? s.user.associateId : null,
+  transferTo: s.transferTo ? s.transferTo.associateId : null,
+  lastMessage: s.lastMessage,
+  whenIdle: s.whenIdle ? s.whenIdle.toISOString() : null,
+};
+
+if (how === 'calls') {
+  const [queued, own, managed] = [first, second, select].map(Number);
+  const demo = chatAgentOf('demo', 'demo-password');
+  const receiver = chatAgentOf('hjohansen8', 'hjohansen8-password');
+  try {
+    const result = {};
+    result.pickedUp = brief(await demo.pickUpChatSessionAsync(queued));
+    result.listed = brief((await demo.chatSessionsForUserAsync()).find((s) => s.chatSessionId === queued));
+    result.notInQueue = await demo.pickUpChatSessionAsync(own);
+    result.transferred = brief(await demo.transferChatSessionAsync(own, 'hjohansen8'));
+    result.accepted = brief(await receiver.acceptChatSessionTransferAsync(own));
+    const message = await demo.addChatMessageAsync(queued, { message: 'Hello from the SDK', type: 1 });
+    result.message = { id: message.chatMessageId, type: message.type, author: message.author, text: message.message };
+    result.afterMessage = brief(await demo.getChatSessionEntityAsync(queued));
+    result.messages = (await demo.getChatMessagesAsync(queued, 0)).map((m) => m.message);
+    result.transcript = await demo.getChatTranscriptAsync(queued, false);
+    result.reset = brief(await demo.resetChatSessionAsync(queued));
+    await demo.deleteChatSessionEntityAsync(managed);
+    try {
+      await demo.getChatSessionEntityAsync(managed);
+      result.afterDelete = 'still there';
+    } catch (error) {
+      result.afterDelete = { status: error.response?.status, type: error.response?.data?.ErrorType };
+    }
+    console.log(JSON.stringify(result));
+  } catch (error) {
+    console.log(JSON.stringify({ error: error.message, status: error.response?.status, body: error.response?.data }));
+    process.exitCode = 1;
+  }
+  process.exit();
+}
 let sent = null;
 const api = new WebApi({
   baseUrl: `${base}/superoffice/api/`,

@@ -1,4 +1,6 @@
-"""SuperOffice: its API (:mod:`.api`) with its sessions as presented (:mod:`.sessions`,
+"""SuperOffice: its API (:mod:`.api`: logins and errors) with its chat-session calls (:mod:`.calls`
+for the Chat agent, :mod:`.rest` for the REST ``ChatSession`` resource, :mod:`.chat` for what
+each call changes and who may make it), its sessions as presented (:mod:`.sessions`,
 :mod:`.locale`), its mock-only schemas (``schemas/``), its fixture generator (:mod:`.generator`)
 and its part in a contract run (:mod:`.contract`, :mod:`.checks`)."""
 

@@ -7,35 +7,32 @@
 * ``$select`` nulls what was not asked for (it never drops a property), names matched without
   regard to case, ``/`` reaching into carriers; an unknown name is ASP.NET's 400.
 * A session names its carriers by id and the answer embeds them; every answer is presented
-  per request (:mod:`.superoffice_locale`): dates from UTC into the ``SO-TimeZone`` zone (or the
+  per request (:mod:`.locale`): dates from UTC into the ``SO-TimeZone`` zone (or the
   installation's), strings through the resource table when a language is asked for. Presented
-  sessions are kept until the data changes (:mod:`.superoffice_sessions`).
+  sessions are kept until the data changes (:mod:`.sessions`).
 * JSON or XML (``ArrayOfChatSessionEntity``), errors included, in SuperOffice's error shape or
-  ASP.NET's.
+  ASP.NET's: a missing (or invisible) session is NetServer's ``SoNotFoundException``, a topic
+  right the call needs ``SoSecurityException``.
+* The calls on one session (:mod:`.calls`, :mod:`.rest`) answer the same way; this class adds
+  logins, fixtures and errors to them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from functools import cached_property
 from typing import Any
 
 from connexion.security import NO_VALUE
 from starlette.requests import Request
-from starlette.responses import Response
 
 from ...auth import Principal, Verifier
-from ...errors import BadRequest, Forbidden, HTTPError, Unauthorized
-from ...filtering import Predicate, cacheable, equals, filter_records, one_of
+from ...errors import Forbidden, HTTPError, Unauthorized
+from ...filtering import Predicate, cacheable, filter_records
 from ...fixtures import Fixture
-from ...paths import FieldPath
-from ...projection import null_unselected
-from ...sorting import SortKey, sort_records
 from ...store import Collection
-from ...xml import Fragments
-from ..base import VendorAPI, mock_schema
-from .locale import presentation
-from .sessions import LINK_FIELDS, PresentedSessions, check_links
+from ..base import mock_schema
+from .rest import ChatSessionResource
+from .sessions import LINK_FIELDS, check_links
 
 __all__ = ["SuperOffice"]
 
@@ -47,6 +44,7 @@ _WIRE = {
     "projects": ("ProjectId", "Project"),
     "sales": ("SaleId", "Sale"),
     "tickets": ("TicketId", "Ticket"),
+    "messages": ("ChatMessageId", "ChatMessage"),
 }
 # The mock-only collections (their schemas: schemas/<collection>.json) and their keys.
 _KEYS = {
@@ -68,6 +66,12 @@ _ERROR_TYPES = {
     403: ("SoSessionException", "SuperOffice.Services.Implementation"),
     406: ("NotAcceptable", "SuperOffice.WebApi"),
 }
+# Refusals NetServer makes about an entity rather than the request: its exception types.
+_ENTITY_ERRORS = {
+    "entity_not_found": ("SoNotFoundException", "SuperOffice.Services.Implementation"),
+    "no_topic_right": ("SoSecurityException", "SuperOffice.Services.Implementation"),
+    "unknown_time_zone": ("SoTimeZoneException", "SuperOffice.CRM.Globalization"),
+}
 _NO_CREDENTIALS = (
     "Authentication failed! Send Authorization: Basic, SOTicket or Bearer, "
     "or the X-XSRF-TOKEN header together with its XSRF-TOKEN cookie"
@@ -75,7 +79,7 @@ _NO_CREDENTIALS = (
 _FAILED = "Authentication failed!"
 
 
-class SuperOffice(VendorAPI):
+class SuperOffice(ChatSessionResource):
     name = "superoffice"
     error_media_types = ("application/json", "text/json", "application/xml", "text/xml")
     case_insensitive_paths = True  # ASP.NET routing
@@ -148,49 +152,7 @@ class SuperOffice(VendorAPI):
             raise Forbidden(f"Associate '{associate['Name']}' is retired and has no rights")
         return {"associate": associate}
 
-    # -- operations ----------------------------------------------------------------------------
-
-    async def chat_sessions_for_user(self, select: str | None = None) -> Response:
-        media_type = self.negotiate()
-        entity = self.spec.schema("#/components/schemas/ChatSessionEntity")
-        paths = _selected(entity, select)
-        collections = self.store.collections(self.name)
-        show = presentation(self.request.headers, collections, entity)
-        me = self.principal["associate"]["AssociateId"]
-        rows = filter_records(collections["chat_topic_agents"], [equals(("AssociateId",), me)])
-        topics = sorted({r["TopicId"] for r in rows if any(r[right] for right in _RIGHTS)})
-        sessions = sort_records(
-            filter_records(collections["sessions"], [one_of(("TopicId",), topics)]),
-            [SortKey(("ChatSessionId",))],
-        )
-        body = self._presented.present(sessions, show, collections)
-        kept: Fragments | None = self._presented.xml
-        if paths is not None:  # new objects every call: nothing of them to keep
-            body, kept = null_unselected(body, paths), None
-        return self._answer(body, media_type, "ArrayOfChatSessionEntity", kept=kept)
-
-    @cached_property
-    def _presented(self) -> PresentedSessions:
-        return PresentedSessions(self.spec.schema("#/components/schemas/ChatSessionEntity"))
-
-    async def describe_chat_sessions_for_user(self) -> Response:
-        media_type = self.negotiate()
-        example = self.spec.resolved["components"]["examples"]["description"]["value"]
-        return self._answer(example, media_type, "ApiDescription")
-
-    # -- rendering -----------------------------------------------------------------------------
-
-    def _answer(
-        self, body: Any, media_type: str, schema: str, kept: Fragments | None = None
-    ) -> Response:
-        """``body`` as JSON or as XML named by ``schema``, reusing the XML ``kept`` of objects of
-        it that were written before."""
-        return self.respond(
-            body,
-            media_type=media_type,
-            schema=self.spec.schema(f"#/components/schemas/{schema}"),
-            fragments=kept,
-        )
+    # -- errors ------------------------------------------------------------------------------
 
     def error_schema(self, body: Mapping[str, Any]) -> Mapping[str, Any]:
         """ASP.NET's ``HttpError`` or NetServer's ``SoExceptionInfo``, whichever ``body`` is."""
@@ -205,12 +167,12 @@ class SuperOffice(VendorAPI):
             404: f"No HTTP resource was found that matches the request URI '{request.url}'.",
             405: f"The requested resource does not support http method '{request.method}'.",
         }
-        if error.status in aspnet and error.reason != "unknown_time_zone":
+        if error.status in aspnet and error.reason not in _ENTITY_ERRORS:
             detail = "; ".join(str(p) for p in error.problems) or error.message
             return {"Message": aspnet[error.status], "MessageDetail": detail}
-        kind, source = _ERROR_TYPES.get(error.status, ("Exception", "SuperOffice.WebApi"))
-        if error.reason == "unknown_time_zone":
-            kind, source = "SoTimeZoneException", "SuperOffice.CRM.Globalization"
+        kind, source = _ENTITY_ERRORS.get(error.reason) or _ERROR_TYPES.get(
+            error.status, ("Exception", "SuperOffice.WebApi")
+        )
         text = error.message
         if error.status == 401 and not text.startswith(_FAILED):
             text = _NO_CREDENTIALS  # Connexion's own words for "no credentials at all"
@@ -231,27 +193,3 @@ def _named(username: str) -> Predicate:
         return bool(login["username"].casefold() == folded)
 
     return cacheable(predicate, "superoffice_username", folded)
-
-
-def _selected(entity: Mapping[str, Any], select: str | None) -> list[FieldPath] | None:
-    """The ``$select`` paths in the schema's own spelling; None when everything is wanted."""
-    names = [n.strip() for n in (select or "").split(",") if n.strip()]
-    if not names:
-        return None
-    paths = []
-    for name in names:
-        schema: Mapping[str, Any] = entity
-        path: list[str] = []
-        for part in name.split("/"):
-            properties = {p.casefold(): p for p in schema.get("properties", {})}
-            found = properties.get(part.strip().casefold())
-            if found is None:
-                raise BadRequest(
-                    f"Unknown property '{name}' in $select: "
-                    f"{'/'.join(path) or 'ChatSessionEntity'} has no property '{part.strip()}'",
-                    reason="unknown_property",
-                )
-            path.append(found)
-            schema = schema["properties"][found]
-        paths.append(tuple(path))
-    return paths

@@ -1,8 +1,10 @@
-"""SuperOffice's promises beyond its schema: ``$select`` and the XML form of an answer.
+"""SuperOffice's promises beyond its schema: ``$select``, the XML form of an answer, and that a
+chat session's changes are kept.
 
 ``$select`` keeps every property and nulls exactly those not selected, and refuses a name the
-entity does not have; the XML answer carries the same values as the JSON one. Each is judged by
-asking the same question a second way (without ``$select``, with a wrong name, in XML) and
+entity does not have; the XML answer carries the same values as the JSON one; a pick-up, a
+transfer and a deletion are what the next reads see. Each is judged by asking a second question
+(without ``$select``, with a wrong name, in XML, the list or the session after the change) and
 comparing, since none can be told from one answer alone.
 """
 
@@ -12,18 +14,28 @@ import re
 from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree
 
-from ...contract.checks import answer_of, probe, query_of, vendor_check
+from ...contract.checks import answer_of, follow, probe, query_of, vendor_check
 
 if TYPE_CHECKING:
     from schemathesis import Case, CheckContext, Response
 
 __all__ = [
+    "superoffice_deleted_gone",
+    "superoffice_pick_up_listed",
     "superoffice_select_nulls",
+    "superoffice_transfer_shown",
     "superoffice_unknown_select_refused",
     "superoffice_xml_equals_json",
 ]
 
 LIST = "chatSessionsForUser"
+GET = "getChatSessionEntity"
+PICK_UPS = (
+    "pickUpChatSession", "pickUpFirstChatSession", "restPickUpChatSession",
+    "restPickUpFirstChatSession",
+)  # fmt: skip
+TRANSFERS = ("transferChatSession", "restTransferChatSession")
+DELETES = ("deleteChatSessionEntity", "restDeleteChatSessionEntity")
 XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
 UNKNOWN_PROPERTY = "NoSuchProperty"
 _ENCODED = re.compile(r"_x([0-9A-Fa-f]{4})_")
@@ -101,6 +113,86 @@ def superoffice_xml_equals_json(ctx: CheckContext, response: Response, case: Cas
         raise AssertionError(f"the XML answer is not well-formed XML: {exc}") from None
     wrong = _xml_differences(document, body, "")
     assert not wrong, "XML and JSON answers differ: " + "; ".join(wrong[:5])
+
+
+@vendor_check("superoffice")
+def superoffice_pick_up_listed(ctx: CheckContext, response: Response, case: Case[Any]) -> None:
+    """SuperOffice: a session a pick-up answers is the caller's, and ChatSessionsForUser says so.
+
+    Guards "'answer' the session: assign the session to the user": the answer names a `User`,
+    and the list right after shows the session with that `User` and the answer's `Status`, so
+    an agent desk that picks up a chat and refreshes sees it as theirs. A `null` answer (the
+    session was not in the queue) promises nothing.
+    """
+    picked = _answer_of_any(case, response, PICK_UPS)
+    if not isinstance(picked, dict) or picked.get("ChatSessionId") is None:
+        return
+    assert picked["User"] is not None, f"session {picked['ChatSessionId']} was picked up by nobody"
+    listed = _listed(case, picked["ChatSessionId"])
+    assert listed is not None, f"session {picked['ChatSessionId']} was picked up, the list lacks it"
+    for name, value in (("Status", picked["Status"]), ("User", picked["User"]["AssociateId"])):
+        shown = listed[name]["AssociateId"] if name == "User" and listed[name] else listed[name]
+        assert shown == value, (
+            f"session {picked['ChatSessionId']} was picked up with {name} {value!r}, "
+            f"the list shows {shown!r}"
+        )
+
+
+@vendor_check("superoffice")
+def superoffice_transfer_shown(ctx: CheckContext, response: Response, case: Case[Any]) -> None:
+    """SuperOffice: the `TransferTo` a transfer answers is the one the list shows afterwards.
+
+    Guards the pending transfer: until the receiver accepts or rejects it, everyone reading the
+    session sees who it is offered to (and a transfer that did nothing shows none).
+    """
+    answer = _answer_of_any(case, response, TRANSFERS)
+    if not isinstance(answer, dict) or answer.get("ChatSessionId") is None:
+        return
+    listed = _listed(case, answer["ChatSessionId"])
+    if listed is None:
+        return
+    offered = (answer["TransferTo"] or {}).get("AssociateId")
+    shown = (listed["TransferTo"] or {}).get("AssociateId")
+    assert shown == offered, (
+        f"session {answer['ChatSessionId']} was answered with TransferTo {offered}, "
+        f"the list shows {shown}"
+    )
+
+
+@vendor_check("superoffice")
+def superoffice_deleted_gone(ctx: CheckContext, response: Response, case: Case[Any]) -> None:
+    """SuperOffice: a deleted chat session is gone: a 404 to read, absent from the list.
+
+    Guards "Deletes the ChatSessionEntity": a 204 that left the session behind would let a
+    client think a conversation was removed while every agent still sees it.
+    """
+    deleted = case.operation.definition.raw.get("operationId") in DELETES
+    if not deleted or response.status_code != 204:
+        return
+    ident = int((case.query or {}).get("chatSessionEntityId") or case.path_parameters["id"])
+    read = follow(case, GET, query={"chatSessionEntityId": ident})
+    assert read.status_code == 404, (
+        f"session {ident} was deleted, reading it answers {read.status_code}"
+    )
+    assert _listed(case, ident) is None, f"session {ident} was deleted, the list still holds it"
+
+
+def _answer_of_any(case: Case[Any], response: Response, operations: tuple[str, ...]) -> Any:
+    """The 200 JSON answer when ``case`` is one of ``operations`` and asked no ``$select``."""
+    if (case.query or {}).get("$select"):
+        return None
+    for operation in operations:
+        answer = answer_of(case, response, operation)
+        if answer is not None:
+            return answer
+    return None
+
+
+def _listed(case: Case[Any], ident: int) -> dict[str, Any] | None:
+    """Session ``ident`` as ChatSessionsForUser answers it to the run's user right now."""
+    answer = follow(case, LIST)
+    assert answer.status_code == 200, f"ChatSessionsForUser answered {answer.status_code}"
+    return next((s for s in answer.json() if s["ChatSessionId"] == ident), None)
 
 
 def _nulled(record: dict[str, Any], paths: set[Path], prefix: Path) -> dict[str, Any]:

@@ -79,7 +79,8 @@ def superoffice_known_time_zone(context: HookContext, case: Case[Any]) -> Case[A
 
 
 def superoffice_known_properties(context: HookContext, case: Case[Any]) -> Case[Any]:
-    """SuperOffice's ``$select`` names properties of the entity ("an unknown name is a 400").
+    """SuperOffice's ``$select`` names properties of the answer's entity ("an unknown name is a
+    400"): ChatSessionEntity, or ChatMessage for the message calls.
 
     The spec types it as any string; a request meant to be valid selects real properties (an
     unknown name is swapped for one of the entity's), which also gives ``$select`` itself, and
@@ -93,13 +94,32 @@ def superoffice_known_properties(context: HookContext, case: Case[Any]) -> Case[
     ):
         return case
     document = case.operation.schema.raw_schema
-    entity = document["components"]["schemas"]["ChatSessionEntity"]
+    entity = _selected_entity(document, case.operation.definition.raw)
     known = list(entity["properties"])
     case.query["$select"] = ",".join(
         name if not name.strip() or _is_property(document, entity, name) else known[i % len(known)]
         for i, name in enumerate(select.split(","))
     )
     return case
+
+
+# What ``$select`` names the properties of, by the schema an operation answers (the list's and
+# the one-session answers' entity unless named here).
+_SELECTED = {
+    "ArrayOfChatMessage": "ChatMessage",
+    "ChatMessage": "ChatMessage",
+    "Transcript": "ChatMessage",
+    "ChatSessionEntityWithLinks": "ChatSessionEntityWithLinks",
+}
+
+
+def _selected_entity(document: dict[str, Any], operation: dict[str, Any]) -> dict[str, Any]:
+    """The schema whose properties ``$select`` names in ``operation``'s answer."""
+    content = operation.get("responses", {}).get("200", {}).get("content", {})
+    answered = content.get("application/json", {}).get("schema", {}).get("$ref", "")
+    name = _SELECTED.get(answered.rpartition("/")[2], "ChatSessionEntity")
+    schema: dict[str, Any] = document["components"]["schemas"][name]
+    return schema
 
 
 def _is_property(document: dict[str, Any], schema: dict[str, Any], path: str) -> bool:

@@ -5,9 +5,9 @@ computes what a request sees, from three headers:
 
 * ``SO-TimeZone`` (``NO``, ``261``, ``US-NY, includeTZOffset``, ``includeTZOffset``): dates are
   converted from UTC into that zone, or into the installation's base zone (``NO``) when none is
-  named, and written without offset unless ``includeTZOffset`` is given. ``Project.Updated`` is
-  UTC by the vendor's definition and never converted; the unset date ``0001-01-01T00:00:00`` is a
-  sentinel and never converted either. An unknown zone is a 400.
+  named, and written without offset unless ``includeTZOffset`` is given. ``Project.Updated`` and
+  ``ChatMessage.WhenPosted`` are UTC by the vendor's definition and never converted; the unset
+  date ``0001-01-01T00:00:00`` is a sentinel and never converted either. An unknown zone is a 400.
 * ``SO-Language`` (which wins; ``*`` or ``x`` cancels) or ``Accept-Language``: resource strings
   ``[SR_…]`` are replaced from the resource table and multi-language values
   ``NO:"…";US:"…"`` reduced to the language's text. Without a known language, texts are
@@ -37,12 +37,13 @@ __all__ = ["BASE_ZONE", "UNSET", "Presentation", "presentation"]
 
 BASE_ZONE = "NO"
 UNSET = "0001-01-01T00:00:00"
-UTC_ONLY = (("Project", "Updated"),)
+UTC_ONLY = (("Project", "Updated"), ("WhenPosted",))  # "UTC timestamp", says the vendor
 _OFFSET = "includetzoffset"
 _CANCEL = ("*", "x")
 _MULTI = re.compile(r'(?:[A-Z]{2}:"[^"]*";)*[A-Z]{2}:"[^"]*"')
 _PAIR = re.compile(r'([A-Z]{2}):"([^"]*)"')
 _RESOURCE = re.compile(r"\[(SR_[A-Z0-9_]+)\]")
+_FRACTION = re.compile(r"\.\d+")  # .NET writes up to seven digits, Python reads six
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,25 @@ class Presentation:
         if not self.offset:
             return local[:19]
         return local[:19] + ("Z" if self.zone.key == "UTC" else local[19:])
+
+    def stored_date(self, wire: str, name: str) -> str:
+        """A date a client sent (as this presentation writes them) as it is stored: UTC.
+
+        A date without an offset is read in the presentation's zone, so a session read and saved
+        again keeps its times; the unset date stays the sentinel. 400 for what is not a date.
+        """
+        if wire.startswith(UNSET[:10]):
+            return UNSET
+        try:
+            moment = datetime.fromisoformat(_FRACTION.sub("", wire))
+        except ValueError:
+            raise BadRequest(
+                f"{name}: '{wire}' is not a date such as 2019-12-19T11:55:14",
+                reason="invalid_date",
+            ) from None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=self.zone)
+        return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="seconds")
 
     def _text(self, stored: str) -> str:
         if self.code is None or self.texts is None:

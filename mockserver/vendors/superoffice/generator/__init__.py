@@ -34,7 +34,7 @@ from typing import Any, Final
 from .crm import Record, ascii_slug, associate, contact, person
 from .data import COUNTRIES, LANGUAGES, RESOURCE_STRINGS, TIME_ZONES, TOPICS
 from .deals import project, sale, ticket
-from .sessions import NOW, START, World, moment, session
+from .sessions import NOW, START, World, messages, moment, session
 
 __all__ = ["generate"]
 
@@ -83,6 +83,7 @@ def generate(count: int, seed: int = 1) -> dict[str, list[dict[str, Any]]]:
         cases_of=crm.cases_of,
         projects=crm.projects,
     )
+    sessions = [session(rng, world, ident) for ident in range(1, count + 1)]
     return {
         "associates": crm.associates,
         "credentials": crm.credentials,
@@ -94,7 +95,8 @@ def generate(count: int, seed: int = 1) -> dict[str, list[dict[str, Any]]]:
         "projects": crm.projects,
         "sales": crm.sales,
         "tickets": crm.tickets,
-        "sessions": [session(rng, world, ident) for ident in range(1, count + 1)],
+        "sessions": sessions,
+        "messages": messages(sessions, crm.associates),
         "resource_strings": [{"name": k, "texts": v} for k, v in RESOURCE_STRINGS.items()],
         "languages": [dict(language) for language in LANGUAGES],
         "time_zones": [

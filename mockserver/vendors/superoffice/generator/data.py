@@ -556,6 +556,15 @@ RESOURCE_STRINGS: Final[dict[str, dict[str, str]]] = {
         "nl": "De klant heeft de chat verlaten",
         "fr": "Le client a quitté la discussion",
     },
+    "SR_CHAT_WELCOME_MESSAGE": {
+        "en": "Welcome! How can we help you?",
+        "no": "Velkommen! Hva kan vi hjelpe deg med?",
+        "sv": "Välkommen! Hur kan vi hjälpa dig?",
+        "de": "Willkommen! Wie können wir Ihnen helfen?",
+        "da": "Velkommen! Hvordan kan vi hjælpe dig?",
+        "nl": "Welkom! Hoe kunnen we u helpen?",
+        "fr": "Bienvenue ! Comment pouvons-nous vous aider ?",
+    },
 }
 
 # ISO 639-1 code -> SuperOffice multi-language code, with the other tags that mean the same.

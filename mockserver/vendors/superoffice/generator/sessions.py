@@ -23,7 +23,7 @@ from typing import Final
 
 from ..api import SuperOffice
 from ..sessions import LINKS
-from .crm import Record, ascii_slug, full_name, person_name, rights, stamp
+from .crm import UNSET, Record, ascii_slug, full_name, person_name, rights, stamp
 from .crm import field as fp
 from .data import COUNTRIES, FIRST_MESSAGES, REPLIES
 
@@ -225,3 +225,44 @@ def _host(rng: random.Random) -> str:
     if kind == 1:
         return f"2a02:{(bits >> 29) & 0xFFFF:x}:{(bits >> 45) & 0xFFFF:x}::{host:x}"
     return f"cm-{net}.{host}.getinternet.no"
+
+
+def messages(sessions: list[Record], associates: list[Record]) -> list[Record]:
+    """The messages (``ChatMessage``) the sessions' ``FirstMessage`` and ``LastMessage`` copy.
+
+    Derived, not drawn, so the rest of the data set is the same with or without them: the
+    customer's first message when the session was requested; then the last one, when it differs,
+    from the agent (``UserLast`` and ended sessions) or the customer (``CustomerLast``) when the
+    session was last idle, or the system's note when the customer left the queue.
+    """
+    names = {a["AssociateId"]: a["FullName"] for a in associates}
+    result: list[Record] = []
+    for s in sessions:
+        customer = s["CustomerName"] or s["CustomerAlias"] or "Customer"
+        said = []
+        if s["FirstMessage"]:
+            said.append(("ToUser", "None", customer, s["FirstMessage"], s["WhenRequested"]))
+        last, idle = s["LastMessage"], s["WhenIdle"] if s["WhenIdle"] != UNSET else s["WhenEnded"]
+        if last and last != s["FirstMessage"]:
+            if s["Status"] == "ClosedFromQueue":
+                said.append(("Special", "ClosedByCustomer", "", last, idle))
+            elif s["Status"] == "CustomerLast":
+                said.append(("ToUser", "None", customer, last, idle))
+            else:
+                agent = names.get(s.get("user_id"), "")
+                said.append(("ToCustomer", "None", agent, last, idle))
+        for kind, special, author, text, when in said:
+            result.append(
+                {
+                    "ChatMessageId": len(result) + 1,
+                    "ChatSessionId": s["ChatSessionId"],
+                    "Type": kind,
+                    "Message": text,
+                    "Author": author,
+                    "ReadByCustomer": 1 if kind != "ToUser" else 0,
+                    "SpecialType": special,
+                    "SpecialParam": "",
+                    "WhenPosted": when,
+                }
+            )
+    return result
