@@ -37,14 +37,6 @@ Change = Callable[[dict[str, Any]], dict[str, Any]]
 _ENTITY = "#/components/schemas/ChatSessionEntity"
 _MESSAGE = "#/components/schemas/ChatMessage"
 _LINKED = "#/components/schemas/ChatSessionEntityWithLinks"
-_KEYS = {
-    "associates": "AssociateId",
-    "persons": "PersonId",
-    "contacts": "ContactId",
-    "projects": "ProjectId",
-    "sales": "SaleId",
-    "tickets": "TicketId",
-}
 # What a save leaves to the server: the key, and the rights the server computes for the caller.
 _SERVER_SET = ("ChatSessionId", "TableRight", "FieldProperties")
 _FULL_RIGHT = {"Mask": "Select, Update, Insert, Delete", "Reason": ""}
@@ -448,7 +440,7 @@ class ChatSessions(VendorAPI):
         """The id ``carrier`` names in ``target``; None for no carrier (or id 0)."""
         if not isinstance(carrier, Mapping):
             return None
-        key = _KEYS[target]
+        key = self._collections[target].key
         ident = _arg(carrier, key)
         if not ident:
             return None
