@@ -156,11 +156,25 @@ def _template_regex(path: str) -> str:
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+def _unaliased(node: Any) -> Any:
+    """The document with every YAML alias (``*name``) made a copy of its own.
+
+    Connexion merges a path's own ``parameters`` into each operation's list in place; a list
+    that an alias shares with operations of other paths would carry that path's parameters
+    (a required ``{id}``) into all of them. ``copy.deepcopy`` would keep the sharing.
+    """
+    if isinstance(node, dict):
+        return {key: _unaliased(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_unaliased(item) for item in node]
+    return node
+
+
 def load_spec(file: Path) -> Spec:
     """Parse and validate an OpenAPI 3.0 document, or raise SpecError naming file and place."""
     text = _read(file)
     try:
-        document = yaml.load(text, Loader=_LOADER)
+        document = _unaliased(yaml.load(text, Loader=_LOADER))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         # libyaml may point one past the last line when the text ends mid-construct.

@@ -120,3 +120,21 @@ def test_every_pattern_means_the_same_to_every_regex_engine(spec: str) -> None:
     document = yaml.safe_load((Settings().specs_dir / f"{spec}.yaml").read_text(encoding="utf-8"))
     differing = [(where, p) for where, p in _patterns(document) if not engines_agree(p)]
     assert not differing, differing
+
+
+def test_a_yaml_alias_is_a_copy_of_its_own(tmp_path: Path) -> None:
+    """A parameter list shared by an alias must not be shared in the loaded document: Connexion
+    extends each operation's list with its path's own parameters, in place."""
+    spec = tmp_path / "aliased.yaml"
+    spec.write_text(
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n"
+        "  /a:\n    get:\n      parameters: &shared\n"
+        "        - {name: q, in: query, schema: {type: string}}\n"
+        "      responses: {'200': {description: ok}}\n"
+        "  /b/{id}:\n    parameters:\n"
+        "      - {name: id, in: path, required: true, schema: {type: string}}\n"
+        "    get:\n      parameters: *shared\n      responses: {'200': {description: ok}}\n"
+    )
+    paths = load_spec(spec).document["paths"]
+    assert paths["/a"]["get"]["parameters"] == paths["/b/{id}"]["get"]["parameters"]
+    assert paths["/a"]["get"]["parameters"] is not paths["/b/{id}"]["get"]["parameters"]
