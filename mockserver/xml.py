@@ -25,7 +25,7 @@ import re
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
-__all__ = ["XSI", "Fragments", "encode_name", "to_xml"]
+__all__ = ["XSI", "Fragments", "encode_name", "representable", "to_xml"]
 
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 _DECLARATION = "<?xml version='1.0' encoding='utf-8'?>\n"
@@ -250,8 +250,14 @@ def _escape(text: str) -> str:
     if ">" in text:
         text = text.replace(">", "&gt;")
     if not text.isprintable():  # cheap test first: most text has no control character at all
-        text = _NOT_XML.sub("\ufffd", text).replace("\r", "&#13;")
+        text = representable(text).replace("\r", "&#13;")
     return text
+
+
+def representable(text: str) -> str:
+    """The text an XML 1.0 document can carry for ``text``: what a parser reads back from an
+    answer, so a client (or a check comparing XML with JSON) knows what to expect."""
+    return _NOT_XML.sub("\ufffd", text)
 
 
 def _attribute(text: str) -> str:

@@ -81,6 +81,23 @@ def test_xml_is_compared_with_json_as_the_json_value_shapes_it(json: Any, wrong:
     assert _xml_differences(ElementTree.fromstring(XML), json, "") == wrong
 
 
+@pytest.mark.parametrize(
+    ("xml_text", "json_text", "same"),
+    [
+        ("\ufffdn\ufffd", "\x18n\x0f", True),  # XML 1.0 cannot hold these control characters
+        ("a\tb\nc", "a\tb\nc", True),
+        ("?n", "\x18n", False),
+        ("\ufffdn", "xn", False),
+    ],
+)
+def test_characters_xml_cannot_hold_are_no_difference(
+    xml_text: str, json_text: str, same: bool
+) -> None:
+    element = ElementTree.Element("FirstMessage")
+    element.text = xml_text
+    assert (_xml_differences(element, json_text, "") == []) is same
+
+
 SESSION = {
     "id": "s1", "chatId": "c1", "operatorType": "BOT", "messengerType": "TELEGRAM",
     "clientMessageCount": 2, "operatorMessageCount": 0, "botMessageCount": 1,

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree
 
 from ...contract.checks import answer_of, follow, probe, query_of, vendor_check
+from ...xml import representable
 
 if TYPE_CHECKING:
     from schemathesis import Case, CheckContext, Response
@@ -260,12 +261,13 @@ def _xml_differences(element: ElementTree.Element, value: Any, where: str) -> li
 
 
 def _as_text(value: Any) -> str:
-    """A JSON scalar as .NET's XML serialiser writes it."""
+    """A JSON scalar as .NET's XML serialiser writes it; characters XML 1.0 cannot hold at all
+    (control characters) are U+FFFD in any XML answer, so they are not a difference."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value)
+    return representable(str(value))
 
 
 def _name(tag: str) -> str:
