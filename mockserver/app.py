@@ -53,6 +53,7 @@ from .state.namespaces import HEADER, Namespaces, check_name, current
 from .store import Store, one_stamp
 from .validation import VALIDATOR_MAP_ALL_PROBLEMS, ExplodedArraysURIParser
 from .vendors import VENDORS, VendorAPI
+from .verdicts import Verdicts, digest
 
 __all__ = ["MockServer", "create_app", "error_answer"]
 
@@ -75,13 +76,28 @@ class MockServer:
     def __init__(self, settings: Settings | None = None, control: Control | None = None) -> None:
         self.settings = settings or Settings()
         install_log_redaction()  # uvicorn's access log writes every query, tokens included
-        specs = {v.name: load_spec(self.settings.specs_dir / f"{v.name}.yaml") for v in VENDORS}
-        fixtures = {
-            v.name: load_fixtures(self.settings.fixtures_dir / v.name, v.fixtures, specs[v.name])
-            for v in VENDORS
-        }
         # The state backend, journal and fault rules; a hot reload passes the old server's on.
         self.control = control or Control(self.settings.clock, open_backend(self.settings.state))
+        spec_files = [self.settings.specs_dir / f"{v.name}.yaml" for v in VENDORS]
+        fingerprints = {
+            v.name: fingerprint(
+                self.settings.fixtures_dir / v.name / f"{f.name}.json" for f in v.fixtures
+            )
+            for v in VENDORS
+        }
+        # Checks an earlier start passed with these very files and code are not made again.
+        verdicts = Verdicts(self.control.backend)
+        checked = digest(spec_files, fingerprints.values())
+        check = not verdicts.passed(checked)
+        specs = {
+            v.name: load_spec(f, validate=check) for v, f in zip(VENDORS, spec_files, strict=True)
+        }
+        fixtures = {
+            v.name: load_fixtures(
+                self.settings.fixtures_dir / v.name, v.fixtures, specs[v.name], check=check
+            )
+            for v in VENDORS
+        }
         self.store = Namespaces(
             fixtures,
             self.control.backend,
@@ -92,18 +108,14 @@ class MockServer:
             v.name: v(specs[v.name], self.store, self.settings) for v in VENDORS
         }
         for api in self.apis.values():
-            api.check_fixtures(self.store.collections(api.name), self._fixture_file(api.name))
+            if check:
+                api.check_fixtures(self.store.collections(api.name), self._fixture_file(api.name))
             _check_handlers(api)
         # Only now what clients wrote before: the checks above are the fixtures' own.
-        self.seeding = self.store.seed(
-            {
-                v.name: fingerprint(
-                    self.settings.fixtures_dir / v.name / f"{f.name}.json" for f in v.fixtures
-                )
-                for v in VENDORS
-            }
-        )
+        self.seeding = self.store.seed(fingerprints)
         self.app = self._build()
+        if check:
+            verdicts.record(checked)
 
     def _fixture_file(self, vendor: str) -> Callable[[str], str]:
         folder = self.settings.fixtures_dir / vendor
