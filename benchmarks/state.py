@@ -50,6 +50,8 @@ class Workers:
     call: str
     one: Result
     two: Result
+    prism: Result | None
+    """Stoplight Prism mocking the same spec (None where it is not installed)."""
 
 
 @dataclass(frozen=True)
@@ -88,11 +90,13 @@ def measure_backends(requests: int) -> list[Backends]:
 
 
 def measure_workers(load: Load, tools: Tools, work: Path) -> list[Workers]:
-    """wrk against ``serve --workers 1`` and ``--workers 2`` on one SQLite state each."""
+    """wrk against ``serve --workers 1`` and ``--workers 2`` on one SQLite state each, and
+    against Prism mocking the same spec (one process: Node serves on one core)."""
     if shutil.which("wrk") is None:
         return []
+    with TestClient(MockServer(Settings()).app) as client:
+        calls = [c for c in mix_for(API, client) if c.method == "GET"]
     results: dict[int, list[Result]] = {}
-    calls = []
     for workers in (1, 2):
         state = work / f"state-workers-{workers}"
         shutil.rmtree(state, ignore_errors=True)
@@ -100,12 +104,15 @@ def measure_workers(load: Load, tools: Tools, work: Path) -> list[Workers]:
         command = tools.mock_command(port)
         command += ["--state", f"sqlite:{state / 'state.db'}", "--workers", str(workers)]
         with serve(f"mock-workers-{workers}", command, port, work / "logs") as mock:
-            with TestClient(MockServer(Settings()).app) as client:
-                calls = [c for c in mix_for(API, client) if c.method == "GET"]
             results[workers] = [run_wrk(mock.url + mock_url(c), c, load) for c in calls]
+    prism: list[Result | None] = [None] * len(calls)
+    if tools.prism.exists():
+        port = free_port()
+        with serve("prism-workers", tools.prism_command(API, port), port, work / "logs") as mock:
+            prism = [run_wrk(mock.url + c.target, c, load) for c in calls]
     return [
-        Workers(call.name, one, two)
-        for call, one, two in zip(calls, results[1], results[2], strict=True)
+        Workers(call.name, one, two, other)
+        for call, one, two, other in zip(calls, results[1], results[2], prism, strict=True)
     ]
 
 
@@ -145,14 +152,14 @@ def workers_table(rows: list[Workers]) -> str:
     if not rows:
         return "(wrk is not installed: `make bench` installs it)"
     lines = [
-        "| HAPI Hub call | 1 worker r/s | 2 workers r/s | 2 / 1 |",
-        "|---|---:|---:|---:|",
+        "| HAPI Hub call | 1 worker r/s | 2 workers r/s | 2 / 1 | Prism r/s | 2 workers / Prism |",
+        "|---|---:|---:|---:|---:|---:|",
     ]
-    lines += [
-        f"| {r.call} | {r.one.requests_per_second:,.0f} | {r.two.requests_per_second:,.0f} | "
-        f"{r.two.requests_per_second / r.one.requests_per_second:.2f}× |"
-        for r in rows
-    ]
+    for r in rows:
+        one, two = r.one.requests_per_second, r.two.requests_per_second
+        prism = r.prism.requests_per_second if r.prism is not None else None
+        against = f"{prism:,.0f} | {two / prism:.2f}×" if prism else "– | –"
+        lines.append(f"| {r.call} | {one:,.0f} | {two:,.0f} | {two / one:.2f}× | {against} |")
     return "\n".join(lines)
 
 
