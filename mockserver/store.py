@@ -494,10 +494,8 @@ class Store:
 
     def sync(self) -> None:
         """Catch up with what was written since the last sync, by any process."""
-        pin = _pinned.get()
-        stamp = (
-            pin.stamp if pin is not None and pin.backend is self.backend else self.backend.stamp()
-        )
+        pin = self._pin()
+        stamp = pin.stamp if pin is not None else self.backend.stamp()
         if stamp == self._seen:
             return
         with self._lock:
@@ -531,10 +529,15 @@ class Store:
     def refresh(self, stamp: int | None = None) -> None:
         """Catch up beyond the stamp the request started at: with what this process just wrote
         (``stamp``) and everything before it, or with the state as it is now (None)."""
-        pin = _pinned.get()
-        if pin is not None and pin.backend is self.backend:
+        pin = self._pin()
+        if pin is not None:
             pin.stamp = max(pin.stamp, self.backend.stamp() if stamp is None else stamp)
         self.sync()
+
+    def _pin(self) -> _Pin | None:
+        """The stamp the current request read from this store's backend, if it read one."""
+        pin = _pinned.get()
+        return pin if pin is not None and pin.backend is self.backend else None
 
     def base(self, collection: Collection) -> Base:
         """The fixture records of a collection by key, for the backend's read-modify-writes."""
