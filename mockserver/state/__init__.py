@@ -191,7 +191,7 @@ def open_backend(url: str) -> Backend:
         from .sqlite import SQLiteBackend
 
         return SQLiteBackend(Path(url.removeprefix("sqlite:").removeprefix("//")))
-    if url.startswith(("redis://", "rediss://", "unix://")):
+    if url.startswith(("redis://", "rediss://")):
         from .redis import RedisBackend
 
         return RedisBackend(url)

@@ -48,6 +48,12 @@ def test_a_url_that_is_not_redis_s_is_named() -> None:
         open_backend("redis://127.0.0.1:notaport/0")
 
 
+def test_a_redis_socket_url_is_not_taken_for_a_host() -> None:
+    # redis-py reads unix:// too; the mock names its Redis by host and port, so it says no.
+    with pytest.raises(StateError, match="unknown state URL 'unix:///run/redis.sock'"):
+        open_backend("unix:///run/redis.sock")
+
+
 def test_replicas_on_their_own_connections_lose_no_update(redis_server: RedisServer) -> None:
     """Two backends (two replicas' connection pools) racing read-modify-writes on one record."""
     url = redis_server.url()
