@@ -13,6 +13,7 @@ this module, so what counts as a secret is decided here once.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Iterable
@@ -52,6 +53,7 @@ _WORD_BOUNDARY = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])")
 _VALUE_IN_MESSAGE = re.compile(r", got .*$|'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"", re.DOTALL)
 
 
+@functools.lru_cache(maxsize=4096)  # the same few header names, request after request
 def is_secret(name: str) -> bool:
     """Whether a header, query parameter or field called ``name`` carries a credential."""
     if _SECRET_PARTS.search(name.lower()):
