@@ -205,10 +205,12 @@ class SQLiteBackend:
     def _write_entries(self, queued: Sequence[Entry]) -> None:
         with self._write():
             last: dict[str, tuple[int, int]] = {}
+            rows = []
             for log, body, limit in queued:
                 n = last[log][0] + 1 if log in last else self._last(log) + 1
-                self._db.execute("INSERT INTO logs (log, n, body) VALUES (?, ?, ?)", (log, n, body))
+                rows.append((log, n, body))
                 last[log] = (n, limit)
+            self._db.executemany("INSERT INTO logs (log, n, body) VALUES (?, ?, ?)", rows)
             # Entries are numbered 1, 2, … per log: this drops exactly what falls off the end.
             for log, (n, limit) in last.items():
                 self._db.execute("DELETE FROM logs WHERE log = ? AND n <= ?", (log, n - limit))
