@@ -24,6 +24,7 @@ from tests.vendors.test_superoffice_agent import (
     MANAGED,
     NAMESPACE,
     QUEUED,
+    camel,
 )
 
 REST = "/superoffice/api/v1/ChatSession"
@@ -178,6 +179,16 @@ def test_put_saves_the_session_the_path_names_and_post_creates_one(
     missing = send(client, conforms, rest("PUT", "/999999", json=changed))
     assert missing.status_code == 404
     assert send(client, conforms, rest("PUT", f"/{DEMOS_OWN}")).status_code == 400
+
+
+def test_put_and_post_bind_a_camel_case_entity(client: TestClient, conforms: Conforms) -> None:
+    """The npm client's carriers, as Json.NET binds them: the REST calls save like the agent's."""
+    session = unlinked(send(client, conforms, rest("GET", f"/{DEMOS_OWN}")).json())
+    sent = {**camel(session), "customerName": "Camel", "flags": 1}
+    put = unlinked(send(client, conforms, rest("PUT", f"/{DEMOS_OWN}", json=sent)).json())
+    assert put == {**session, "CustomerName": "Camel", "Flags": "UserIsTyping"}
+    created = send(client, conforms, rest("POST", "", json={**sent, "chatSessionId": 0})).json()
+    assert unlinked(created) == {**put, "ChatSessionId": 251}
 
 
 def test_the_resource_routes_whatever_the_case_of_its_path(client: TestClient) -> None:
