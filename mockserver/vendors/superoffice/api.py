@@ -74,6 +74,9 @@ _ENTITY_ERRORS = {
     "entity_not_found": ("SoNotFoundException", "SuperOffice.Services.Implementation"),
     "no_topic_right": ("SoSecurityException", "SuperOffice.Services.Implementation"),
     "unknown_time_zone": ("SoTimeZoneException", "SuperOffice.CRM.Globalization"),
+    # The OData list's options, refused by the archive (mock decision: the vendor does not say).
+    "invalid_query": ("ArgumentException", "SuperOffice.CRM.ArchiveLists"),
+    "unsupported_query": ("NotSupportedException", "SuperOffice.CRM.ArchiveLists"),
 }
 _NO_CREDENTIALS = (
     "Authentication failed! Send Authorization: Basic, SOTicket or Bearer, "

@@ -28,6 +28,7 @@ from ...xml import Fragments
 from ..base import VendorAPI
 from . import chat
 from .locale import UNSET, Presentation, presentation
+from .names import resolve
 from .sessions import LINKS, PresentedSessions
 
 __all__ = ["ChatSessions"]
@@ -54,16 +55,21 @@ class ChatSessions(VendorAPI):
         paths = _selected(self._entity, select)
         collections = self._collections
         show = self._show()
-        topics = chat.allowed_topics(collections["chat_topic_agents"], self._me["AssociateId"])
-        sessions = sort_records(
-            filter_records(collections["sessions"], [one_of(("TopicId",), sorted(topics))]),
-            [SortKey(("ChatSessionId",))],
-        )
-        body = self._presented.present(sessions, show, collections)
+        body = self._presented.present(self._members_sessions(), show, collections)
         kept: Fragments | None = self._presented.xml
         if paths is not None:  # new objects every call: nothing of them to keep
             body, kept = null_unselected(body, paths), None
         return self._answer(body, media_type, "ArrayOfChatSessionEntity", kept=kept)
+
+    def _members_sessions(self) -> list[Mapping[str, Any]]:
+        """The stored sessions of every topic the caller is a member of, by ``ChatSessionId``."""
+        topics = chat.allowed_topics(
+            self._collections["chat_topic_agents"], self._me["AssociateId"]
+        )
+        return sort_records(
+            filter_records(self._collections["sessions"], [one_of(("TopicId",), sorted(topics))]),
+            [SortKey(("ChatSessionId",))],
+        )
 
     async def describe_chat_sessions_for_user(self) -> Response:
         media_type = self.negotiate()
@@ -550,21 +556,12 @@ def _selected(schema: Mapping[str, Any], select: str | None) -> list[FieldPath] 
     names = [n.strip() for n in (select or "").split(",") if n.strip()]
     if not names:
         return None
-    root = schema.get("xml", {}).get("name", "the entity")
     paths = []
     for name in names:
-        node: Mapping[str, Any] = schema
-        path: list[str] = []
-        for part in name.split("/"):
-            properties = {p.casefold(): p for p in node.get("properties", {})}
-            found = properties.get(part.strip().casefold())
-            if found is None:
-                raise BadRequest(
-                    f"Unknown property '{name}' in $select: "
-                    f"{'/'.join(path) or root} has no property '{part.strip()}'",
-                    reason="unknown_property",
-                )
-            path.append(found)
-            node = node["properties"][found]
-        paths.append(tuple(path))
+        try:
+            paths.append(resolve(schema, name)[0])
+        except LookupError as exc:
+            raise BadRequest(
+                f"Unknown property '{name}' in $select: {exc}", reason="unknown_property"
+            ) from None
     return paths
