@@ -13,6 +13,12 @@ from starlette.testclient import TestClient
 
 from mockserver import MockServer
 from mockserver.vendors.superoffice.checks import _xml_differences
+from mockserver.vendors.superoffice.contract import (
+    ARCHIVE_OPTIONS,
+    CONTRACT,
+    served_archive_options,
+    superoffice_served_archive_options,
+)
 from tests.conftest import Conforms
 from tests.vendors.test_superoffice_agent import (
     AGENT,
@@ -369,3 +375,33 @@ def test_the_archive_in_xml_says_what_the_json_says(
     assert not _xml_differences(rows, json["value"], "")
     as_json = rest("GET", "", params={**params, "$format": "json"}, headers={"Accept": accept})
     assert send(client, conforms, as_json).json()["value"] == json["value"]
+
+
+@pytest.mark.parametrize(
+    "generated",
+    [{"$filter": "x", "$orderBy": "", "$select": "ab", "$mode": "Full", "$options": "o"},
+     {"$filter": "??", "$format": "yaml", "$output": "Display", "$entities": "x", "$context": ""},
+     {"$filter": "abc", "$orderBy": "a", "$select": "a,b", "$top": 3},
+     {"$filter": "abcd", "$orderBy": "ab"}, {"$filter": "abcde", "$orderBy": "abc"}],
+)  # fmt: skip
+def test_the_contract_runs_valid_archive_requests_with_what_the_mock_serves(
+    client: TestClient, conforms: Conforms, generated: dict[str, Any]
+) -> None:
+    """The contract hook turns a positive case's options into served ones: the mock answers 200,
+    and every served choice is one a test of its own could pick."""
+    assert ("map_case", superoffice_served_archive_options) in CONTRACT.hooks
+    query = dict(generated)
+    served_archive_options(query)
+    assert set(query) <= set(generated) - {"$options", "$context"}
+    response = send(client, conforms, rest("GET", "", params=query))
+    assert response.status_code == 200, response.text
+
+
+@pytest.mark.parametrize(
+    ("name", "value"), [(n, v) for n, vs in ARCHIVE_OPTIONS.items() for v in vs]
+)
+def test_every_option_the_contract_sends_as_valid_is_served(
+    client: TestClient, conforms: Conforms, name: str, value: str
+) -> None:
+    response = send(client, conforms, rest("GET", "", params={name: value}))
+    assert response.status_code == 200, response.text
