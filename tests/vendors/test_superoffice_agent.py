@@ -521,6 +521,51 @@ def test_a_message_type_that_is_no_member_is_a_400(
     assert repr(sent) in error["MessageDetail"] or str(sent) in error["MessageDetail"]
 
 
+# -- GET on an agent URL ----------------------------------------------------------------------
+
+# Each agent call: what its description must say of its body and answer (from the spec).
+DESCRIBED = [
+    ("ChatSessionsForUser", None, "ChatSessionEntity[]"),
+    ("CreateDefaultChatSessionEntity", None, "ChatSessionEntity"),
+    ("SaveChatSessionEntity", "ChatSessionEntity", "ChatSessionEntity"),
+    ("DeleteChatSessionEntity", None, "Void"),
+    ("GetChatSessionEntity", None, "ChatSessionEntity"),
+    ("TransferChatSession", "TransferChatSessionRequest", "ChatSessionEntity"),
+    ("AcceptChatSessionTransfer", "ChatSessionRequest", "ChatSessionEntity"),
+    ("RejectChatSessionTransfer", "ChatSessionRequest", "ChatSessionEntity"),
+    ("PickUpChatSession", "ChatSessionRequest", "ChatSessionEntity"),
+    ("PickUpFirstChatSession", None, "ChatSessionEntity"),
+    ("ResetChatSession", "ChatSessionRequest", "ChatSessionEntity"),
+    ("GetChatTranscript", "GetChatTranscriptRequest", "String"),
+    ("GetChatMessages", "GetChatMessagesRequest", "ChatMessage[]"),
+    ("AddChatMessage", "AddChatMessageRequest", "ChatMessage"),
+    ("CreateChatSessionForTopic", "CreateChatSessionForTopicRequest", "ChatSessionEntity"),
+]
+
+
+@pytest.mark.parametrize(("name", "body", "answer"), DESCRIBED)
+def test_a_get_on_every_agent_url_describes_its_call_without_running_it(
+    client: TestClient, conforms: Conforms, name: str, body: str | None, answer: str
+) -> None:
+    before = listed(client, conforms)
+    url = AGENT + name
+    described = client.get(url, params={"chatSessionEntityId": MANAGED})  # no credentials
+    assert described.status_code == 200, described.text
+    conforms(described)
+    description = described.json()
+    assert description["HttpMethod"] == "POST"
+    assert description["RelativePath"].partition("?")[0] == "api/v1/Agents/Chat/" + name
+    sources = {p["Name"]: (p["Source"], p["Type"]) for p in description["ParameterDescriptions"]}
+    assert sources.get("request") == (body and ("FromBody", body))
+    assert description["ResponseDescription"]["DeclaredType"] == answer
+    assert description["Documentation"]
+    assert listed(client, conforms) == before  # a GET on Delete or PickUp changes nothing
+    assert client.get(url.lower()).json() == description  # routed whatever the case
+    xml = client.get(url, headers={"Accept": "text/xml"})
+    conforms(xml)
+    assert not _xml_differences(ElementTree.fromstring(xml.content), description, "")
+
+
 @pytest.fixture(scope="module")
 def own_live_url() -> Iterator[str]:
     """A server of its own: the client's calls change what the shared live server's tests read."""

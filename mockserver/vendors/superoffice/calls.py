@@ -27,6 +27,7 @@ from ...store import Collection
 from ...xml import Fragments
 from ..base import VendorAPI
 from . import chat
+from .describe import describe
 from .locale import UNSET, Presentation, presentation
 from .names import resolve
 from .sessions import LINKS, PresentedSessions
@@ -71,10 +72,22 @@ class ChatSessions(VendorAPI):
             [SortKey(("ChatSessionId",))],
         )
 
-    async def describe_chat_sessions_for_user(self) -> Response:
+    # -- GET on an agent URL ---------------------------------------------------------------------
+
+    def resolve(self, operation_id: str) -> Callable[..., Any]:
+        """Every ``describe…`` operation (a GET on an agent URL) is :meth:`describe_call`."""
+        return super().resolve(
+            "describeCall" if operation_id.startswith("describe") else operation_id
+        )
+
+    async def describe_call(self) -> Response:
+        """The description of the call a POST on this URL runs (:mod:`.describe`)."""
         media_type = self.negotiate()
-        example = self.spec.resolved["components"]["examples"]["description"]["value"]
-        return self._answer(example, media_type, "ApiDescription")
+        path = self.operation.path
+        raw = self.spec.document["paths"][path]["post"]
+        resolved = self.spec.resolved["paths"][path]["post"]
+        schemas = self.spec.document["components"]["schemas"]
+        return self._answer(describe(path, raw, resolved, schemas), media_type, "ApiDescription")
 
     # -- the agent's calls ---------------------------------------------------------------------
 
