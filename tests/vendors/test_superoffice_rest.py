@@ -271,6 +271,9 @@ FILTERS: list[tuple[str, Any]] = [
     ("user/fullName eq 'håkon johansen'",
      lambda s: (s["User"] or {}).get("FullName") == "Håkon Johansen"),
     ("user/fullName eq null", lambda s: s["User"] is None),
+    ("user/fullName lt 'i'", lambda s: s["User"] is not None and s["User"]["FullName"] < "I"),
+    ("user/fullName ne 'Håkon Johansen'",
+     lambda s: s["User"] is None or s["User"]["FullName"] != "Håkon Johansen"),
     ("whenRequested ge '2025-06-30T13:30'", lambda s: s["WhenRequested"] >= "2025-06-30T13:30"),
     # and binds before or; parentheses regroup
     ("topicId eq 2 or topicId eq 1 and status eq 'InQueue'",

@@ -71,21 +71,17 @@ def _invalid(what: str) -> BadRequest:
     return BadRequest(what, reason="invalid_query")
 
 
-def column(entity: Mapping[str, Any], name: str, option: str) -> FieldPath:
-    """The scalar property ``name`` names; a 400 naming it otherwise."""
-    return _column(entity, name, option)[0]
-
-
 def _column(
     entity: Mapping[str, Any], name: str, option: str
 ) -> tuple[FieldPath, Mapping[str, Any]]:
+    """The scalar property ``name`` names and its schema; a 400 naming it otherwise."""
     if "(" in name or ":" in name:
         raise unsupported(f"Aggregation or modifier '{name}' in {option}")
     try:
         path, schema = resolve(entity, name)
     except LookupError as exc:
         raise _invalid(f"Unknown column '{name}' in {option}: {exc}") from None
-    if schema.get("type") in ("object", "array") or "properties" in schema:
+    if not _is_column(schema):
         raise _invalid(f"'{name}' in {option} is a carrier, not a column: name one of its fields")
     return path, schema
 
@@ -94,12 +90,13 @@ def columns(entity: Mapping[str, Any], select: str | None) -> list[FieldPath]:
     """The ``$select`` columns, or every scalar property of the entity when none are named."""
     names = [n.strip() for n in (select or "").split(",") if n.strip()]
     if not names:
-        return [
-            (name,)
-            for name, schema in entity["properties"].items()
-            if schema.get("type") not in ("object", "array") and "properties" not in schema
-        ]
-    return [column(entity, name, "$select") for name in names]
+        return [(name,) for name, schema in entity["properties"].items() if _is_column(schema)]
+    return [_column(entity, name, "$select")[0] for name in names]
+
+
+def _is_column(schema: Mapping[str, Any]) -> bool:
+    """A scalar property: carriers, arrays and dictionaries are no archive columns."""
+    return schema.get("type") not in ("object", "array") and "properties" not in schema
 
 
 def row(session: Mapping[str, Any], paths: list[FieldPath], json_safe: bool) -> dict[str, Any]:
@@ -123,7 +120,7 @@ def parse_order(entity: Mapping[str, Any], text: str | None) -> list[SortKey]:
         direction = words[1].casefold() if len(words) > 1 else "asc"
         if len(words) > 2 or direction not in ("asc", "desc"):
             raise _invalid(f"$orderBy '{part.strip()}': write a column, then asc or desc")
-        keys.append(SortKey(column(entity, words[0], "$orderBy"), direction == "desc"))
+        keys.append(SortKey(_column(entity, words[0], "$orderBy")[0], direction == "desc"))
     return keys
 
 
@@ -184,10 +181,9 @@ class _Parser:
             raise _invalid(f"$filter: a condition starts with a column, not {token}")
         path, schema = _column(self.entity, token, "$filter")
         op = self.take().casefold()
+        # Refused before its operand is read: the vendor's unary operators have none.
         if op not in _COMPARISONS and op not in ("contains", "begins"):
-            raise unsupported(
-                f"$filter operator '{op}'"
-            )  # before its operands: unary ones have none
+            raise unsupported(f"$filter operator '{op}'")
         value = _literal(self.take())
         if op in _COMPARISONS:
             return _compared(path, schema, op, value)
@@ -204,7 +200,7 @@ class _Parser:
         self.take(")")
         if kind == "substringof":  # OData 2: the text first, then the column
             first, second, kind = second, first, "contains"
-        return _text_test(column(self.entity, first, "$filter"), kind, _literal(second))
+        return _text_test(_column(self.entity, first, "$filter")[0], kind, _literal(second))
 
 
 def _tokens(text: str) -> Iterator[str]:
@@ -234,7 +230,7 @@ def _folded(value: Any) -> Any:
 
 def _compared(path: FieldPath, schema: Mapping[str, Any], op: str, value: Any) -> Predicate:
     """``path op value``; null only with ``eq`` and ``ne``, other values of the column's type.
-    A null column passes ``ne`` a value and nothing else but ``eq null``."""
+    A null column (a null carrier's) passes ``ne`` a value and ``eq null``, no order test."""
     name, kind = "/".join(path), schema.get("type", "string")
     if value is MISSING:
         raise _invalid(f"$filter: '{name} {op}' needs a literal ('text', 12, true or null)")
@@ -246,8 +242,10 @@ def _compared(path: FieldPath, schema: Mapping[str, Any], op: str, value: Any) -
 
     def predicate(session: Mapping[str, Any]) -> bool:
         found = get_path(session, path)
-        if found is None or found is MISSING or value is None:
-            return test(None if found is MISSING else found, value)
+        if found is MISSING:
+            found = None
+        if found is None or value is None:
+            return test(found, value) if op in ("eq", "ne") else False
         return test(_folded(found), wanted)
 
     return cacheable(predicate, "odata", path, op, value)
