@@ -51,7 +51,7 @@ from .specs import json_pointer, load_spec
 from .state import fingerprint, open_backend
 from .state.namespaces import HEADER, Namespaces, check_name, current
 from .store import Store, one_stamp
-from .validation import VALIDATOR_MAP_ALL_PROBLEMS, ExplodedArraysURIParser
+from .validation import ExplodedArraysURIParser
 from .vendors import VENDORS, VendorAPI
 from .verdicts import Verdicts, digest
 
@@ -130,7 +130,7 @@ class MockServer:
                 name=api.name,
                 resolver=Resolver(function_resolver=api.resolve),
                 security_map=api.security_map(),
-                validator_map=VALIDATOR_MAP_ALL_PROBLEMS,
+                validator_map=api.validator_map,
                 uri_parser_class=ExplodedArraysURIParser,
                 validate_responses=self.settings.validate_responses,
                 pythonic_params=True,

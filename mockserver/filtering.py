@@ -24,6 +24,7 @@ from .store import Record, view_of
 __all__ = [
     "COMPARISONS",
     "Predicate",
+    "all_of",
     "any_of",
     "cacheable",
     "compare",
@@ -107,6 +108,19 @@ def any_of(predicates: Sequence[Predicate]) -> Predicate:
     criteria = [getattr(p, "criterion", None) for p in predicates]
     if None not in criteria:
         predicate.__dict__["criterion"] = ("any_of", frozenset(criteria))
+    return predicate
+
+
+def all_of(predicates: Sequence[Predicate]) -> Predicate:
+    """Every one of ``predicates`` holds: an "and" inside an :func:`any_of` (a list of predicates
+    given to :func:`filter_records` is one already)."""
+
+    def predicate(record: Mapping[str, Any]) -> bool:
+        return all(p(record) for p in predicates)
+
+    criteria = [getattr(p, "criterion", None) for p in predicates]
+    if None not in criteria:
+        predicate.__dict__["criterion"] = ("all_of", frozenset(criteria))
     return predicate
 
 

@@ -7,7 +7,8 @@ way it checks both directions against the vendor's spec, with the checkers the r
 project trusts:
 
 * the request goes through the mock's own Connexion stack (routing, parameter and body
-  validation: :data:`~mockserver.validation.VALIDATOR_MAP_ALL_PROBLEMS`) with every handler
+  validation: the vendor's ``validator_map``, by default
+  :data:`~mockserver.validation.VALIDATOR_MAP_ALL_PROBLEMS`) with every handler
   replaced by a no-op and the security requirements removed, since checking credentials is the
   upstream's job. What it would have refused is a violation, in the same words as the mock's
   400s;
@@ -32,6 +33,7 @@ do not pay for it unless a proxy runs.
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from typing import Any, TypedDict
 from urllib.parse import unquote_to_bytes
 
@@ -53,7 +55,7 @@ from .journal import JournalMiddleware, note_error
 from .redaction import install_log_redaction, redact_problem
 from .specs import HTTP_METHODS, Spec, load_spec
 from .store import Store
-from .validation import VALIDATOR_MAP_ALL_PROBLEMS, ExplodedArraysURIParser
+from .validation import ExplodedArraysURIParser
 from .vendors import vendor_named
 
 __all__ = ["SERVER_OPTIONS", "VIOLATIONS_HEADER", "ValidatingProxy", "create_proxy"]
@@ -96,7 +98,8 @@ class ValidatingProxy:
     ) -> None:
         self.prefix = f"/{api}"
         self.spec = load_spec(settings.specs_dir / f"{api}.yaml")
-        self.checker = _request_checker(self.spec, self.prefix)
+        # The vendor's own validators: a body its server binds (SuperOffice's camelCase) is fine.
+        self.checker = _request_checker(self.spec, self.prefix, vendor_named(api).validator_map)
         import schemathesis  # here, not with the module: see its docstring
 
         self.schema = schemathesis.openapi.from_path(self.spec.file)
@@ -263,7 +266,7 @@ async def _read_body(receive: Receive) -> bytes:
     return b"".join(chunks)
 
 
-def _request_checker(spec: Spec, prefix: str) -> AsyncApp:
+def _request_checker(spec: Spec, prefix: str, validator_map: Mapping[str, Any]) -> AsyncApp:
     """The mock's request checking for ``spec``, answering 204 to whatever it lets through."""
     document = copy.deepcopy(spec.document)
     document.pop("security", None)
@@ -293,7 +296,7 @@ def _request_checker(spec: Spec, prefix: str) -> AsyncApp:
         document,
         base_path=prefix,
         resolver=Resolver(function_resolver=lambda _: accepted),
-        validator_map=VALIDATOR_MAP_ALL_PROBLEMS,
+        validator_map=validator_map,
         uri_parser_class=ExplodedArraysURIParser,
         pythonic_params=True,
     )

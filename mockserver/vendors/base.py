@@ -36,6 +36,7 @@ from ..negotiation import is_json, negotiate
 from ..rendering import render
 from ..specs import Operation, Spec
 from ..store import Collection, Store
+from ..validation import VALIDATOR_MAP_ALL_PROBLEMS
 from ..xml import Fragments
 
 __all__ = ["VendorAPI", "mock_schema"]
@@ -61,6 +62,9 @@ class VendorAPI:
     fixtures: ClassVar[tuple[Fixture, ...]] = ()
     case_insensitive_paths: ClassVar[bool] = False
     """Whether the vendor's server matches paths whatever their case (ASP.NET does)."""
+    validator_map: ClassVar[Mapping[str, Any]] = VALIDATOR_MAP_ALL_PROBLEMS
+    """Connexion's validators for this API's requests: a vendor whose server reads bodies more
+    leniently than JSON Schema does (SuperOffice's Json.NET) binds them here first."""
     error_media_types: ClassVar[tuple[str, ...]] = ("application/json",)
     """What an error may be written as where the spec documents nothing for its status."""
 

@@ -3,8 +3,9 @@
 //   node superoffice.mjs <mock base URL> calls <session in the queue> <demo's session> <manager's session>
 // Prints one JSON document with what the client received (its converted carriers, the raw
 // request it sent), for tests/test_sdk.py (the list) and tests/vendors/test_superoffice_agent.py
-// (the session calls: demo picks up, transfers to hjohansen8, who accepts; messages, transcript,
-// reset, delete) to check.
+// (the session calls: demo picks up, saves its own session as the client holds it - camelCase,
+// masks as numbers - and reads it back, transfers it to hjohansen8, who accepts; messages,
+// transcript, reset, delete) to check.
 import { createRequire } from 'node:module';
 
 // The package's ESM build imports without file extensions, which Node's ESM loader refuses;
@@ -29,6 +30,9 @@ const brief = (s) => s && {
   transferTo: s.transferTo ? s.transferTo.associateId : null,
   lastMessage: s.lastMessage,
   whenIdle: s.whenIdle ? s.whenIdle.toISOString() : null,
+  customerName: s.customerName,
+  rating: s.rating,
+  contact: s.contact ? s.contact.contactId : null,
 };
 
 if (how === 'calls') {
@@ -40,6 +44,12 @@ if (how === 'calls') {
     result.pickedUp = brief(await demo.pickUpChatSessionAsync(queued));
     result.listed = brief((await demo.chatSessionsForUserAsync()).find((s) => s.chatSessionId === queued));
     result.notInQueue = await demo.pickUpChatSessionAsync(own);
+    const entity = await demo.getChatSessionEntityAsync(own);
+    result.saved = brief(await demo.saveChatSessionEntityAsync(
+      { ...entity, customerName: 'Saved by the SDK', rating: 5 },
+    ));
+    result.savedRead = brief(await demo.getChatSessionEntityAsync(own));
+    result.untouched = brief(entity);
     result.transferred = brief(await demo.transferChatSessionAsync(own, 'hjohansen8'));
     result.accepted = brief(await receiver.acceptChatSessionTransferAsync(own));
     const message = await demo.addChatMessageAsync(queued, { message: 'Hello from the SDK', type: 1 });

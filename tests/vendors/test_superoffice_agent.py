@@ -449,6 +449,65 @@ def test_bodies_bind_as_json_net_binds_them(
     assert session["Status"] == ("UserLast" if kind == "ToCustomer" else "CustomerLast")
 
 
+def camel(value: Any) -> Any:
+    """``value`` as the vendor's npm client holds it: every property name camelCase, at every
+    level (dictionary keys included: the server must not care)."""
+    if isinstance(value, dict):
+        return {k[:1].lower() + k[1:]: camel(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [camel(v) for v in value]
+    return value
+
+
+def test_a_camel_case_save_binds_as_json_net_binds_it(
+    client: TestClient, conforms: Conforms
+) -> None:
+    """What the npm client posts back: camelCase names, flag sets as numbers, enums in any case."""
+    session = get(client, conforms, DEMOS_OWN)
+    assert session["Flags"] == "CustomerIsTyping"
+    sent = {
+        **camel(session),
+        "customerName": "Camel",
+        "status": "customerlast",
+        "flags": 1,  # UserIsTyping
+        "tableRight": {"mask": 11, "reason": ""},  # UDR: the server's to set, so ignored
+        "fieldProperties": {
+            "rating": {"fieldRight": {"mask": 65, "reason": ""}, "fieldType": "", "fieldLength": 4}
+        },
+    }
+    expected = {
+        **session,
+        "CustomerName": "Camel",
+        "Status": "CustomerLast",
+        "Flags": "UserIsTyping",
+    }
+    assert call(client, conforms, "SaveChatSessionEntity", sent).json() == expected
+    assert get(client, conforms, DEMOS_OWN) == expected
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "field"),
+    [(("flags",), 2, "Flags"), (("status",), "Asleep", "Status"), (("rating",), "five", "Rating"),
+     (("user", "associateId"), "two", "User/AssociateId"),
+     (("tableRight", "mask"), 1 << 20, "TableRight/Mask")],
+)  # fmt: skip
+def test_a_camel_case_value_json_net_cannot_bind_is_a_400_naming_the_property(
+    client: TestClient, conforms: Conforms, path: tuple[str, ...], value: Any, field: str
+) -> None:
+    session = get(client, conforms, DEMOS_OWN)
+    sent = camel(session)
+    *parents, last = path
+    target = sent
+    for name in parents:
+        target = target[name]
+    target[last] = value
+    error = call(client, conforms, "SaveChatSessionEntity", sent, status=400).json()
+    # Problems with the value only: every other name was bound.
+    problems = error["MessageDetail"].split("; ")
+    assert all(p.startswith(f"body field '{field}' must") for p in problems), problems
+    assert get(client, conforms, DEMOS_OWN) == session
+
+
 @pytest.mark.parametrize("keys", [("Message", "Type"), ("message", "type")])
 @pytest.mark.parametrize("sent", [9, "Shouting", True])
 def test_a_message_type_that_is_no_member_is_a_400(
@@ -460,6 +519,51 @@ def test_a_message_type_that_is_no_member_is_a_400(
     error = call(client, conforms, "AddChatMessage", body, status=400).json()
     assert "Type" in error["MessageDetail"]
     assert repr(sent) in error["MessageDetail"] or str(sent) in error["MessageDetail"]
+
+
+# -- GET on an agent URL ----------------------------------------------------------------------
+
+# Each agent call: what its description must say of its body and answer (from the spec).
+DESCRIBED = [
+    ("ChatSessionsForUser", None, "ChatSessionEntity[]"),
+    ("CreateDefaultChatSessionEntity", None, "ChatSessionEntity"),
+    ("SaveChatSessionEntity", "ChatSessionEntity", "ChatSessionEntity"),
+    ("DeleteChatSessionEntity", None, "Void"),
+    ("GetChatSessionEntity", None, "ChatSessionEntity"),
+    ("TransferChatSession", "TransferChatSessionRequest", "ChatSessionEntity"),
+    ("AcceptChatSessionTransfer", "ChatSessionRequest", "ChatSessionEntity"),
+    ("RejectChatSessionTransfer", "ChatSessionRequest", "ChatSessionEntity"),
+    ("PickUpChatSession", "ChatSessionRequest", "ChatSessionEntity"),
+    ("PickUpFirstChatSession", None, "ChatSessionEntity"),
+    ("ResetChatSession", "ChatSessionRequest", "ChatSessionEntity"),
+    ("GetChatTranscript", "GetChatTranscriptRequest", "String"),
+    ("GetChatMessages", "GetChatMessagesRequest", "ChatMessage[]"),
+    ("AddChatMessage", "AddChatMessageRequest", "ChatMessage"),
+    ("CreateChatSessionForTopic", "CreateChatSessionForTopicRequest", "ChatSessionEntity"),
+]
+
+
+@pytest.mark.parametrize(("name", "body", "answer"), DESCRIBED)
+def test_a_get_on_every_agent_url_describes_its_call_without_running_it(
+    client: TestClient, conforms: Conforms, name: str, body: str | None, answer: str
+) -> None:
+    before = listed(client, conforms)
+    url = AGENT + name
+    described = client.get(url, params={"chatSessionEntityId": MANAGED})  # no credentials
+    assert described.status_code == 200, described.text
+    conforms(described)
+    description = described.json()
+    assert description["HttpMethod"] == "POST"
+    assert description["RelativePath"].partition("?")[0] == "api/v1/Agents/Chat/" + name
+    sources = {p["Name"]: (p["Source"], p["Type"]) for p in description["ParameterDescriptions"]}
+    assert sources.get("request") == (body and ("FromBody", body))
+    assert description["ResponseDescription"]["DeclaredType"] == answer
+    assert description["Documentation"]
+    assert listed(client, conforms) == before  # a GET on Delete or PickUp changes nothing
+    assert client.get(url.lower()).json() == description  # routed whatever the case
+    xml = client.get(url, headers={"Accept": "text/xml"})
+    conforms(xml)
+    assert not _xml_differences(ElementTree.fromstring(xml.content), description, "")
 
 
 @pytest.fixture(scope="module")
@@ -477,6 +581,14 @@ def test_the_vendors_npm_client_drives_a_session_through_its_life(own_live_url: 
     assert result["pickedUp"]["status"] == "UserLast"
     assert result["listed"] == result["pickedUp"]
     assert result["notInQueue"] is None
+    # The client posts its own carrier back: camelCase names, masks and flags as numbers.
+    assert (result["saved"]["customerName"], result["saved"]["rating"]) == ("Saved by the SDK", 5)
+    assert result["savedRead"] == result["saved"]
+    assert {**result["saved"], "customerName": None, "rating": None} == {
+        **result["untouched"],
+        "customerName": None,
+        "rating": None,
+    }
     assert result["transferred"]["transferTo"] == 8
     assert (result["accepted"]["user"], result["accepted"]["transferTo"]) == (8, None)
     assert result["message"]["author"] == "Dina Demo"

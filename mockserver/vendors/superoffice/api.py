@@ -4,6 +4,8 @@
   Respond, Notifications, Listen or Manager (``chat_topic_agents``); a retired associate gets
   nothing but a 403, whichever of the four ways they logged in (Basic, ``SOTicket 7T:…``,
   ``Bearer 8A:…``, or the browser's XSRF header-and-cookie pair).
+* Request bodies are read as Json.NET reads them (:mod:`.binding`): names in any case, enums
+  by name or number, before the spec's schema judges them.
 * ``$select`` nulls what was not asked for (it never drops a property), names matched without
   regard to case, ``/`` reaching into carriers; an unknown name is ASP.NET's 400.
 * A session names its carriers by id and the answer embeds them; every answer is presented
@@ -31,6 +33,7 @@ from ...filtering import Predicate, cacheable, filter_records
 from ...fixtures import Fixture
 from ...store import Collection
 from ..base import mock_schema
+from .binding import VALIDATOR_MAP
 from .rest import ChatSessionResource
 from .sessions import LINK_FIELDS, check_links
 
@@ -71,6 +74,9 @@ _ENTITY_ERRORS = {
     "entity_not_found": ("SoNotFoundException", "SuperOffice.Services.Implementation"),
     "no_topic_right": ("SoSecurityException", "SuperOffice.Services.Implementation"),
     "unknown_time_zone": ("SoTimeZoneException", "SuperOffice.CRM.Globalization"),
+    # The OData list's options, refused by the archive (mock decision: the vendor does not say).
+    "invalid_query": ("ArgumentException", "SuperOffice.CRM.ArchiveLists"),
+    "unsupported_query": ("NotSupportedException", "SuperOffice.CRM.ArchiveLists"),
 }
 _NO_CREDENTIALS = (
     "Authentication failed! Send Authorization: Basic, SOTicket or Bearer, "
@@ -83,6 +89,7 @@ class SuperOffice(ChatSessionResource):
     name = "superoffice"
     error_media_types = ("application/json", "text/json", "application/xml", "text/xml")
     case_insensitive_paths = True  # ASP.NET routing
+    validator_map = VALIDATOR_MAP  # bodies bound as Json.NET binds them, then validated
     title = "SuperOffice CRM"
     fixtures = (
         *(

@@ -27,7 +27,9 @@ from ...store import Collection
 from ...xml import Fragments
 from ..base import VendorAPI
 from . import chat
+from .describe import describe
 from .locale import UNSET, Presentation, presentation
+from .names import resolve
 from .sessions import LINKS, PresentedSessions
 
 __all__ = ["ChatSessions"]
@@ -40,6 +42,8 @@ _LINKED = "#/components/schemas/ChatSessionEntityWithLinks"
 # What a save leaves to the server: the key, and the rights the server computes for the caller.
 _SERVER_SET = ("ChatSessionId", "TableRight", "FieldProperties")
 _FULL_RIGHT = {"Mask": "Select, Update, Insert, Delete", "Reason": ""}
+# What a client may state of a new message; the server sets the rest.
+_STATED = ("Type", "Message", "Author", "SpecialType", "SpecialParam")
 
 
 class ChatSessions(VendorAPI):
@@ -52,21 +56,38 @@ class ChatSessions(VendorAPI):
         paths = _selected(self._entity, select)
         collections = self._collections
         show = self._show()
-        topics = chat.allowed_topics(collections["chat_topic_agents"], self._me["AssociateId"])
-        sessions = sort_records(
-            filter_records(collections["sessions"], [one_of(("TopicId",), sorted(topics))]),
-            [SortKey(("ChatSessionId",))],
-        )
-        body = self._presented.present(sessions, show, collections)
+        body = self._presented.present(self._members_sessions(), show, collections)
         kept: Fragments | None = self._presented.xml
         if paths is not None:  # new objects every call: nothing of them to keep
             body, kept = null_unselected(body, paths), None
         return self._answer(body, media_type, "ArrayOfChatSessionEntity", kept=kept)
 
-    async def describe_chat_sessions_for_user(self) -> Response:
+    def _members_sessions(self) -> list[Mapping[str, Any]]:
+        """The stored sessions of every topic the caller is a member of, by ``ChatSessionId``."""
+        topics = chat.allowed_topics(
+            self._collections["chat_topic_agents"], self._me["AssociateId"]
+        )
+        return sort_records(
+            filter_records(self._collections["sessions"], [one_of(("TopicId",), sorted(topics))]),
+            [SortKey(("ChatSessionId",))],
+        )
+
+    # -- GET on an agent URL ---------------------------------------------------------------------
+
+    def resolve(self, operation_id: str) -> Callable[..., Any]:
+        """Every ``describe…`` operation (a GET on an agent URL) is :meth:`describe_call`."""
+        return super().resolve(
+            "describeCall" if operation_id.startswith("describe") else operation_id
+        )
+
+    async def describe_call(self) -> Response:
+        """The description of the call a POST on this URL runs (:mod:`.describe`)."""
         media_type = self.negotiate()
-        example = self.spec.resolved["components"]["examples"]["description"]["value"]
-        return self._answer(example, media_type, "ApiDescription")
+        path = self.operation.path
+        raw = self.spec.document["paths"][path]["post"]
+        resolved = self.spec.resolved["paths"][path]["post"]
+        schemas = self.spec.document["components"]["schemas"]
+        return self._answer(describe(path, raw, resolved, schemas), media_type, "ApiDescription")
 
     # -- the agent's calls ---------------------------------------------------------------------
 
@@ -88,7 +109,7 @@ class ChatSessions(VendorAPI):
     async def transfer_chat_session(
         self, body: Mapping[str, Any], select: str | None = None
     ) -> Response:
-        return self._transfer(_session_id(body), str(_arg(body, "ToAssociate") or ""), select)
+        return self._transfer(_session_id(body), str(body.get("ToAssociate") or ""), select)
 
     async def accept_chat_session_transfer(
         self, body: Mapping[str, Any], select: str | None = None
@@ -118,7 +139,7 @@ class ChatSessions(VendorAPI):
     async def get_chat_transcript(
         self, body: Mapping[str, Any], select: str | None = None
     ) -> Response:
-        return self._transcript(_session_id(body), bool(_arg(body, "Html")), select)
+        return self._transcript(_session_id(body), bool(body.get("Html")), select)
 
     async def get_chat_messages(
         self, body: Mapping[str, Any], select: str | None = None
@@ -128,8 +149,7 @@ class ChatSessions(VendorAPI):
     async def add_chat_message(
         self, body: Mapping[str, Any], select: str | None = None
     ) -> Response:
-        message = _arg(body, "Message")
-        return self._add_message(_session_id(body), message or {}, select)
+        return self._add_message(_session_id(body), body.get("Message") or {}, select)
 
     async def create_chat_session_for_topic(
         self, body: Mapping[str, Any], select: str | None = None
@@ -299,7 +319,7 @@ class ChatSessions(VendorAPI):
         media_type = self.negotiate()
         paths = _selected(self._message_schema, select)
         self._readable(ident, chat.RESPOND)
-        stated = self._message_fields(given)
+        stated = {k: v for k, v in given.items() if k in _STATED and v is not None}
         now = self._now()
         posted = {"Type": "ToCustomer", "Message": "", **stated, "WhenPosted": now}
         self._apply(ident, chat.RESPOND, lambda s: chat.message_posted(s, posted))
@@ -308,31 +328,6 @@ class ChatSessions(VendorAPI):
         if paths is not None:
             body = null_unselected([body], paths)[0]
         return self._answer(body, media_type, "ChatMessage")
-
-    def _message_fields(self, given: Mapping[str, Any]) -> dict[str, Any]:
-        """What a client may state of a new message, read as .NET binds it: names in any case,
-        enums by name (any case) or number; 400 for what is neither."""
-        properties = self._message_schema["properties"]
-        fields: dict[str, Any] = {}
-        for name in ("Type", "Message", "Author", "SpecialType", "SpecialParam"):
-            value = _arg(given, name)
-            if value is None:
-                continue
-            names = [n for n in properties[name].get("enum", []) if n is not None]
-            if names and isinstance(value, int) and not isinstance(value, bool):
-                value = names[value] if 0 <= value < len(names) else None
-            elif names and isinstance(value, str):
-                value = next((n for n in names if n.casefold() == value.casefold()), None)
-            elif not isinstance(value, str):
-                value = None
-            if value is None:
-                raise BadRequest(
-                    f"Message.{name}: {_arg(given, name)!r} is not "
-                    + (f"one of {', '.join(names)}" if names else "a string"),
-                    reason="invalid_message",
-                )
-            fields[name] = value
-        return fields
 
     def _store_message(self, ident: int, now: str, **stated: str) -> dict[str, Any]:
         """A new message of session ``ident``, posted ``now`` by the caller unless ``stated``
@@ -418,9 +413,7 @@ class ChatSessions(VendorAPI):
         """What of ``body`` is stored: its wire properties, carriers as links, dates in UTC."""
         entity = self._entity
         fields: dict[str, Any] = {}
-        names = {name.casefold(): name for name in entity["properties"]}
-        for key, value in body.items():
-            name = names.get(key.casefold(), key)
+        for name, value in body.items():
             schema = entity["properties"].get(name)
             if schema is None or name in _SERVER_SET:
                 continue
@@ -441,7 +434,7 @@ class ChatSessions(VendorAPI):
         if not isinstance(carrier, Mapping):
             return None
         key = self._collections[target].key
-        ident = _arg(carrier, key)
+        ident = carrier.get(key)
         if not ident:
             return None
         if self._collections[target].get(ident) is None:
@@ -563,15 +556,8 @@ def _session_id(body: Mapping[str, Any]) -> int:
 
 def _integer(body: Mapping[str, Any], name: str) -> int:
     """An integer argument of an agent call's body; absent or null is 0, as .NET binds it."""
-    value = _arg(body, name)
+    value = body.get(name)
     return 0 if value is None else int(value)
-
-
-def _arg(body: Mapping[str, Any], name: str) -> Any:
-    """Property ``name`` of a request body, whatever the case of its key, as Json.NET binds it
-    (the vendor's npm client sends ``chatSessionId``, its Swagger says ``ChatSessionId``)."""
-    folded = name.casefold()
-    return next((v for k, v in body.items() if k.casefold() == folded), None)
 
 
 def _of_session(ident: int) -> Predicate:
@@ -583,21 +569,12 @@ def _selected(schema: Mapping[str, Any], select: str | None) -> list[FieldPath] 
     names = [n.strip() for n in (select or "").split(",") if n.strip()]
     if not names:
         return None
-    root = schema.get("xml", {}).get("name", "the entity")
     paths = []
     for name in names:
-        node: Mapping[str, Any] = schema
-        path: list[str] = []
-        for part in name.split("/"):
-            properties = {p.casefold(): p for p in node.get("properties", {})}
-            found = properties.get(part.strip().casefold())
-            if found is None:
-                raise BadRequest(
-                    f"Unknown property '{name}' in $select: "
-                    f"{'/'.join(path) or root} has no property '{part.strip()}'",
-                    reason="unknown_property",
-                )
-            path.append(found)
-            node = node["properties"][found]
-        paths.append(tuple(path))
+        try:
+            paths.append(resolve(schema, name)[0])
+        except LookupError as exc:
+            raise BadRequest(
+                f"Unknown property '{name}' in $select: {exc}", reason="unknown_property"
+            ) from None
     return paths

@@ -1,9 +1,10 @@
-"""SuperOffice's promises beyond its schema: ``$select``, the XML form of an answer, and that a
-chat session's changes are kept.
+"""SuperOffice's promises beyond its schema: ``$select``, the XML form of an answer, the OData
+list's window, and that a chat session's changes are kept.
 
 ``$select`` keeps every property and nulls exactly those not selected, and refuses a name the
-entity does not have; the XML answer carries the same values as the JSON one; a pick-up, a
-transfer and a deletion are what the next reads see. Each is judged by asking a second question
+entity does not have; the XML answer carries the same values as the JSON one; the OData list's
+``$skip``/``$top`` cut the very rows the list has without them; a pick-up, a transfer and a
+deletion are what the next reads see. Each is judged by asking a second question
 (without ``$select``, with a wrong name, in XML, the list or the session after the change) and
 comparing, since none can be told from one answer alone.
 """
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from schemathesis import Case, CheckContext, Response
 
 __all__ = [
+    "superoffice_archive_window",
     "superoffice_deleted_gone",
     "superoffice_pick_up_listed",
     "superoffice_select_nulls",
@@ -30,6 +32,7 @@ __all__ = [
 ]
 
 LIST = "chatSessionsForUser"
+ARCHIVE = "restGetAllChatSessions"
 GET = "getChatSessionEntity"
 PICK_UPS = (
     "pickUpChatSession", "pickUpFirstChatSession", "restPickUpChatSession",
@@ -114,6 +117,35 @@ def superoffice_xml_equals_json(ctx: CheckContext, response: Response, case: Cas
         raise AssertionError(f"the XML answer is not well-formed XML: {exc}") from None
     wrong = _xml_differences(document, body, "")
     assert not wrong, "XML and JSON answers differ: " + "; ".join(wrong[:5])
+
+
+@vendor_check("superoffice")
+def superoffice_archive_window(ctx: CheckContext, response: Response, case: Case[Any]) -> None:
+    """SuperOffice: the OData list's ``$skip``/``$top`` window holds the rows the same list has
+    at those places without them, and ``odata.nextLink`` is given exactly when rows remain.
+
+    Guards the vendor's paging ("number of rows from database to skip", "number of rows to
+    return"): a skip ignored, a page cut short or a last page that points on would each let a
+    client miss or repeat rows. Judged against the same request without either.
+    """
+    body = answer_of(case, response, ARCHIVE)
+    window = {k: v for k, v in (case.query or {}).items() if k in ("$skip", "$top")}
+    if body is None or not window:
+        return
+    full = probe(case, query={k: v for k, v in case.query.items() if k not in window})
+    if full.status_code != 200:
+        return
+    rows = full.json()["value"]
+    skip = int(window.get("$skip", 0))
+    end = skip + int(window.get("$top", len(rows)))
+    assert body["value"] == rows[skip:end], (
+        f"{window} answers rows {[r.get('PrimaryKey') for r in body['value']]}, "
+        f"the list without it has {[r.get('PrimaryKey') for r in rows[skip:end]]} there"
+    )
+    more = end < len(rows)
+    assert (body["odata.nextLink"] is not None) == more, (
+        f"{window} of {len(rows)} rows: odata.nextLink is {body['odata.nextLink']!r}"
+    )
 
 
 @vendor_check("superoffice")

@@ -13,10 +13,13 @@ if TYPE_CHECKING:
     from schemathesis import AuthContext, Case, HookContext
 
 __all__ = [
+    "ARCHIVE_OPTIONS",
     "CONTRACT",
     "SuperOfficeCredentials",
+    "served_archive_options",
     "superoffice_known_properties",
     "superoffice_known_time_zone",
+    "superoffice_served_archive_options",
 ]
 
 
@@ -135,8 +138,61 @@ def _is_property(document: dict[str, Any], schema: dict[str, Any], path: str) ->
     return True
 
 
+# What a request meant to be valid asks the OData list: options of the subset the mock serves,
+# each kind of condition and column among them (the spec types every option as any string).
+ARCHIVE_OPTIONS: dict[str, tuple[str, ...]] = {
+    "$filter": (
+        "status eq 'InQueue'",
+        "rating ge 3 and topicId ne 2",
+        "startswith(customerName, 'a') or customerEmail contains 'no'",
+        "(user/fullName eq null or substringof('o', user/fullName)) and chatbotIsActive eq false",
+        "whenRequested lt '2025-06-30T13:00' and customerName begins 'k'",
+    ),
+    "$orderBy": ("whenRequested desc", "topicId,rating desc", "user/fullName", "status asc"),
+    "$select": ("chatSessionId,status", "customerName,user/fullName,contact/name", "whenIdle"),
+    "$format": ("json", "xml"),
+    "$mode": ("Slim",),
+    "$output": ("Logical",),
+    "$entities": ("chat",),
+}
+_UNSERVED = ("$options", "$context")
+
+
+def superoffice_served_archive_options(context: HookContext, case: Case[Any]) -> Case[Any]:
+    """SuperOffice's OData list serves a subset of the options the vendor documents and refuses
+    the rest with a 400 naming it ("refused rather than ignored").
+
+    The spec lists the vendor's options, typed as any string; a request meant to be valid asks
+    only what the mock serves: each option given is replaced by one of :data:`ARCHIVE_OPTIONS`
+    (chosen by what was generated, so runs stay reproducible), ``$options`` and ``$context``
+    are left out.
+    """
+    if (
+        case.operation.definition.raw.get("operationId") != "restGetAllChatSessions"
+        or case.meta is None
+        or not case.meta.generation.mode.is_positive
+        or case.query is None
+    ):
+        return case
+    served_archive_options(case.query)
+    return case
+
+
+def served_archive_options(query: dict[str, Any]) -> None:
+    """``query``'s OData options replaced, in place, by served ones (see the hook above)."""
+    for name, choices in ARCHIVE_OPTIONS.items():
+        if name in query:
+            query[name] = choices[len(str(query[name])) % len(choices)]
+    for name in _UNSERVED:
+        query.pop(name, None)
+
+
 CONTRACT = VendorContract(
     "superoffice",
     SuperOfficeCredentials,
-    hooks=(("map_case", superoffice_known_time_zone), ("map_case", superoffice_known_properties)),
+    hooks=(
+        ("map_case", superoffice_known_time_zone),
+        ("map_case", superoffice_known_properties),
+        ("map_case", superoffice_served_archive_options),
+    ),
 )

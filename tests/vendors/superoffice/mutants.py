@@ -1,5 +1,5 @@
-"""SuperOffice's broken variants of the mock: $select and XML, and the chat-session calls that
-answer a change they never make."""
+"""SuperOffice's broken variants of the mock: $select and XML, the OData list's paging, and the
+chat-session calls that answer a change they never make."""
 
 from __future__ import annotations
 
@@ -97,4 +97,6 @@ MUTANTS: list[Mutant] = [
            _faking("TransferChatSession", _transferred_unsaved), ("transferChatSession",)),
     Mutant("superoffice", "delete-undone", "superoffice_deleted_gone",
            _faking("DeleteChatSessionEntity", _deleted_undone), ("deleteChatSessionEntity",)),
+    Mutant("superoffice", "archive-skip-ignored", "superoffice_archive_window", without("$skip"),
+           ("restGetAllChatSessions",)),
 ]  # fmt: skip
