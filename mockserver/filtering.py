@@ -101,26 +101,24 @@ def is_null(path: FieldPath, *, negate: bool = False) -> Predicate:
 
 def any_of(predicates: Sequence[Predicate]) -> Predicate:
     """At least one of ``predicates`` holds (cached when they all carry a criterion)."""
-
-    def predicate(record: Mapping[str, Any]) -> bool:
-        return any(p(record) for p in predicates)
-
-    criteria = [getattr(p, "criterion", None) for p in predicates]
-    if None not in criteria:
-        predicate.__dict__["criterion"] = ("any_of", frozenset(criteria))
-    return predicate
+    return _combined(any, "any_of", predicates)
 
 
 def all_of(predicates: Sequence[Predicate]) -> Predicate:
     """Every one of ``predicates`` holds: an "and" inside an :func:`any_of` (a list of predicates
     given to :func:`filter_records` is one already)."""
+    return _combined(all, "all_of", predicates)
 
+
+def _combined(
+    quantifier: Callable[[Iterable[bool]], bool], name: str, predicates: Sequence[Predicate]
+) -> Predicate:
     def predicate(record: Mapping[str, Any]) -> bool:
-        return all(p(record) for p in predicates)
+        return quantifier(p(record) for p in predicates)
 
     criteria = [getattr(p, "criterion", None) for p in predicates]
     if None not in criteria:
-        predicate.__dict__["criterion"] = ("all_of", frozenset(criteria))
+        predicate.__dict__["criterion"] = (name, frozenset(criteria))
     return predicate
 
 

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pytest
 
 from mockserver.filtering import (
     Predicate,
+    all_of,
     any_of,
     cacheable,
     compare,
@@ -64,15 +65,24 @@ def test_comparisons_never_match_null_except_ne(op: str, value: int, expected: l
         (is_null(("missing",)), ["a", "b", "c"]),
         (any_of([equals(("id",), "a"), equals(("tags",), "y")]), ["a", "b"]),
         (any_of([equals(("n",), 1), is_null(("n",))]), ["a", "c"]),
+        (all_of([equals(("id",), "a"), equals(("tags",), "y")]), ["a"]),
+        (all_of([equals(("id",), "b"), equals(("tags",), "x")]), []),
+        (any_of([all_of([equals(("n",), 1), equals(("id",), "a")]), is_null(("n",))]), ["a", "c"]),
     ],
 )
 def test_null_or_absent_and_either_of(predicate: Predicate, expected: list[str]) -> None:
     assert ids([predicate]) == expected
 
 
-def test_either_of_is_cached_only_when_every_part_can_be() -> None:
-    assert getattr(any_of([equals(("id",), "a"), is_null(("n",))]), "criterion", None)
-    assert not hasattr(any_of([equals(("id",), "a"), lambda r: True]), "criterion")
+@pytest.mark.parametrize("combined", [any_of, all_of])
+def test_a_combination_is_cached_only_when_every_part_can_be(
+    combined: Callable[[list[Predicate]], Predicate],
+) -> None:
+    assert getattr(combined([equals(("id",), "a"), is_null(("n",))]), "criterion", None)
+    assert not hasattr(combined([equals(("id",), "a"), lambda r: True]), "criterion")
+    either = combined([equals(("id",), "a"), equals(("n",), 1)])
+    criteria = [vars(combine([either]))["criterion"] for combine in (any_of, all_of)]
+    assert criteria[0] != criteria[1]
 
 
 def test_text_search_is_case_insensitive_over_several_fields() -> None:
