@@ -36,7 +36,7 @@ from jwt.types import Options
 
 from .errors import Unauthorized
 from .state import Backend
-from .store import Collection, Store
+from .store import Registry
 
 __all__ = [
     "Clock",
@@ -78,7 +78,7 @@ class SpentTokens:
     """
 
     def __init__(self, backend: Backend | None = None) -> None:
-        self._registry = Store({"": {"spent-tokens": ("jti", [])}}, backend)
+        self._spent = Registry("spent-tokens", "jti", backend)
         self._spends = 0
 
     def __contains__(self, jti: str) -> bool:
@@ -95,10 +95,6 @@ class SpentTokens:
             for token in [t for t in spent if t["exp"] <= now]:
                 spent.delete(token["jti"])
         return True
-
-    def _spent(self) -> Collection:
-        self._registry.sync()
-        return self._registry.collections("")["spent-tokens"]
 
 
 class TokenIssuer:

@@ -38,7 +38,7 @@ from .paths import FieldPath
 from .state import Backend, Base, Seeding, SpaceState, space
 from .state.memory import MemoryBackend
 
-__all__ = ["Collection", "Record", "Store", "View", "one_stamp", "view_of"]
+__all__ = ["Collection", "Record", "Registry", "Store", "View", "one_stamp", "view_of"]
 
 Record = dict[str, Any]
 
@@ -592,3 +592,17 @@ class Store:
                 collection._records[change.key] = change.record
         # One assignment: a concurrent reader has the old mapping or the new one.
         self._vendors[vendor] = {**self._vendors[vendor], name: collection}
+
+
+class Registry:
+    """One collection of the mock's own (spent tokens, namespaces in use, start-up verdicts),
+    kept in the state beside the vendors' data, so every worker and replica shares it."""
+
+    def __init__(self, name: str, key: str, backend: Backend | None = None) -> None:
+        self._name = name
+        self._store = Store({"": {name: (key, [])}}, backend)
+
+    def __call__(self) -> Collection:
+        """The collection as every process last wrote it."""
+        self._store.sync()
+        return self._store.collections("")[self._name]

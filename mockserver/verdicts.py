@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .state import Backend, fingerprint
-from .store import Store
+from .store import Registry
 
 __all__ = ["Verdicts", "digest"]
 
@@ -36,18 +36,16 @@ class Verdicts:
     """The digests whose checks passed, kept in the state every worker and replica shares."""
 
     def __init__(self, backend: Backend) -> None:
-        self._registry = Store({"": {"checked": ("digest", [])}}, backend)
+        self._checked = Registry("checked", "digest", backend)
 
     def passed(self, checked: str) -> bool:
         """Whether a start with this digest has passed every check before."""
-        self._registry.sync()
-        return self._registry.collections("")["checked"].get(checked) is not None
+        return self._checked().get(checked) is not None
 
     def record(self, checked: str) -> None:
         """Keep that this digest passed (the only one kept: older files are not coming back
         often enough to be worth remembering, and the state should not grow by start)."""
-        self._registry.sync()
-        kept = self._registry.collections("")["checked"]
+        kept = self._checked()
         for old in [r["digest"] for r in kept if r["digest"] != checked]:
             kept.delete(old)
         kept.put({"digest": checked})

@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping, Sequence
 from contextvars import ContextVar
 
 from ..errors import BadRequest, Problem
-from ..store import Collection, Record, Store
+from ..store import Collection, Record, Registry, Store
 from . import Backend, Seeding
 
 __all__ = [
@@ -79,7 +79,7 @@ class Namespaces(Store):
         self._stores: dict[str, Store] = {}
         self._stores_lock = threading.Lock()
         # When each namespace was last recorded as used, shared by every worker.
-        self._registry = Store({"": {"namespaces": ("name", [])}}, backend)
+        self._used = Registry("namespaces", "name", backend)
         self._touched: dict[str, float] = {}
         self._swept = 0.0
         self._on_expiry = on_expiry
@@ -157,8 +157,3 @@ class Namespaces(Store):
                 self._stores.pop(name, None)
             self._touched.pop(name, None)
         return expired
-
-    def _used(self) -> Collection:
-        """When each namespace was last seen in use, as every worker recorded it."""
-        self._registry.sync()
-        return self._registry.collections("")["namespaces"]
