@@ -119,7 +119,12 @@ def token_verifier(token: str) -> Callable[[str], Principal]:
 
 
 class AdminAPI:
-    """Handlers of ``openapi/admin.yaml``, one per operationId."""
+    """Handlers of ``openapi/admin.yaml``, one per operationId.
+
+    Plain functions on purpose: Connexion runs them in a worker thread, so the state's
+    synchronous calls they make (a data set loaded, the journal read, a Redis round trip) never
+    hold the event loop that serves the vendors' APIs. Admin calls are rare; requests are not.
+    """
 
     def __init__(self, control: Control, store: Store, apis: Mapping[str, VendorAPI]) -> None:
         self.control = control
@@ -130,7 +135,7 @@ class AdminAPI:
     def resolve(self, operation_id: str) -> Callable[..., Any]:
         return getattr(self, inflection.underscore(operation_id))  # type: ignore[no-any-return]
 
-    async def reset(self, api: str | None = None) -> Response:
+    def reset(self, api: str | None = None) -> Response:
         """Throw away what clients wrote: every API, or the one named."""
         known = self.store.vendors()
         if api is not None:
@@ -138,7 +143,7 @@ class AdminAPI:
         self.store.reset(api)
         return _json({"reset": [api] if api else known})
 
-    async def load_fixtures(self, api: str, body: Mapping[str, Any]) -> Response:
+    def load_fixtures(self, api: str, body: Mapping[str, Any]) -> Response:
         """Replace the named collections of one API, after checking every record."""
         vendor = self._api(api)
         declared = {f.name: f for f in vendor.fixtures}
@@ -177,26 +182,26 @@ class AdminAPI:
         self.store.load(api, checked)
         return _json({"loaded": {name: len(records) for name, (_, records) in checked.items()}})
 
-    async def get_journal(self, limit: int = 100, **parameters: Any) -> Response:
+    def get_journal(self, limit: int = 100, **parameters: Any) -> Response:
         """The entries a query selects, newest first (see :mod:`mockserver.verification`)."""
         selected = self._select(parameters)
         entries = [self.verifier.describe(e) for _, e in zip(range(limit), selected, strict=False)]
         return _json({"entries": entries})
 
-    async def count_journal(self, **parameters: Any) -> Response:
+    def count_journal(self, **parameters: Any) -> Response:
         return _json({"count": sum(1 for _ in self._select(parameters))})
 
     def _select(self, parameters: Mapping[str, Any]) -> Iterable[Entry]:
         query = Query.from_parameters(parameters)
         return self.verifier.select(self.control.journal.entries(), query)
 
-    async def get_journal_entry(self, id_: str) -> Response:
+    def get_journal_entry(self, id_: str) -> Response:
         return _json(self.verifier.describe(self._entry(id_)))
 
-    async def explain_journal_entry(self, id_: str) -> Response:
+    def explain_journal_entry(self, id_: str) -> Response:
         return _json(self.verifier.explain(self._entry(id_)))
 
-    async def get_state(self) -> Response:
+    def get_state(self) -> Response:
         """Every API's collections and how many records each holds."""
         return _json(
             {
@@ -215,9 +220,7 @@ class AdminAPI:
             }
         )
 
-    async def get_records(
-        self, api: str, collection: str, offset: int = 0, limit: int = 1
-    ) -> Response:
+    def get_records(self, api: str, collection: str, offset: int = 0, limit: int = 1) -> Response:
         """Records of one collection in stored order; credential-named fields redacted."""
         self._api(api)
         collections = self.store.collections(api)
@@ -229,21 +232,21 @@ class AdminAPI:
         page = redact_data(records[offset : offset + limit])
         return _json({"total": len(records), "offset": offset, "records": page})
 
-    async def clear_journal(self) -> Response:
+    def clear_journal(self) -> Response:
         return _json({"cleared": self.control.journal.clear()})
 
-    async def list_rules(self) -> Response:
+    def list_rules(self) -> Response:
         now = self.control.clock()
         return _json({"rules": [r.as_dict(now) for r in self.control.rules.list()]})
 
-    async def add_rule(self, body: Mapping[str, Any]) -> Response:
+    def add_rule(self, body: Mapping[str, Any]) -> Response:
         rule = self.control.rules.add(body)
         return _json(rule.as_dict(self.control.clock()), status=201)
 
-    async def clear_rules(self) -> Response:
+    def clear_rules(self) -> Response:
         return _json({"cleared": self.control.rules.clear()})
 
-    async def delete_rule(self, id_: str) -> Response:
+    def delete_rule(self, id_: str) -> Response:
         self.control.rules.remove(id_)
         return _json({"deleted": id_})
 

@@ -323,8 +323,9 @@ class StateMiddleware:
         try:
             with ExitStack() as request:
                 try:
-                    request.enter_context(one_stamp(self.store.backend))
-                    self.store.sync()
+                    backend = self.store.backend
+                    request.enter_context(one_stamp(backend, await backend.astamp()))
+                    await self.store.sync_async()
                 except StateError as error:
                     await answer_error(self.render, error, scope, receive, send)
                     return

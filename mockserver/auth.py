@@ -20,7 +20,7 @@ from __future__ import annotations
 import functools
 import secrets
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 import jwt
@@ -52,7 +52,7 @@ Clock = Callable[[], float]
 Principal = dict[str, Any]
 """What a verifier returns: Connexion stores it as ``context['token_info']``."""
 
-Verifier = Callable[..., Principal]
+Verifier = Callable[..., Principal | Awaitable[Principal]]
 """Checks credentials; Basic gets ``(username, password)``, every other scheme ``(value,)``.
 
 It returns the principal or raises :class:`~mockserver.errors.Unauthorized` /
@@ -84,16 +84,20 @@ class SpentTokens:
     def __contains__(self, jti: str) -> bool:
         return jti in self._spent()
 
-    def spend(self, jti: str, expires: int, now: float) -> bool:
+    async def follow(self) -> None:
+        """Catch up with the tokens spent anywhere, on the event loop, before a check."""
+        await self._spent.current()
+
+    async def spend(self, jti: str, expires: int, now: float) -> bool:
         """Mark ``jti`` spent; False when it already was (checked and set at once, on every
         process)."""
-        spent = self._spent()
-        if not spent.insert({"jti": jti, "exp": expires}):
+        spent = await self._spent.current()
+        if not await spent.ainsert({"jti": jti, "exp": expires}):
             return False
         self._spends += 1
         if self._spends % 1024 == 0:  # now and then, not every call
             for token in [t for t in spent if t["exp"] <= now]:
-                spent.delete(token["jti"])
+                await spent.adelete(token["jti"])
         return True
 
 
@@ -149,9 +153,17 @@ class TokenIssuer:
             raise ExpiredToken("The access token has expired")
         return dict(claims)
 
-    def spend(self, claims: Mapping[str, Any]) -> None:
+    async def averify(
+        self, token: str, *, allow_expired: bool = False, **claim_types: type
+    ) -> dict[str, Any]:
+        """:meth:`verify`, on the event loop: the tokens spent are read through the backend's
+        asyncio methods first, so the check itself makes no round trip."""
+        await self.spent.follow()
+        return self.verify(token, allow_expired=allow_expired, **claim_types)
+
+    async def spend(self, claims: Mapping[str, Any]) -> None:
         """Use a verified token up; :class:`Unauthorized` if it already was."""
-        if not self.spent.spend(claims["jti"], claims["exp"], self.clock()):
+        if not await self.spent.spend(claims["jti"], claims["exp"], self.clock()):
             raise Unauthorized("The token has been used up or revoked", reason="invalid_token")
 
 

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -257,13 +258,15 @@ class FaultRules:
         self._collection().update(_RULES, lambda kept: {**kept, "rules": []})
         return count
 
-    def decide(self, method: str, path: str) -> Decision:
+    async def decide(self, method: str, path: str) -> Decision:
         """Count this call against every matching rule and combine what the firing ones do.
 
         Latencies add up; the first firing rule with a status or a fault decides the outcome.
+        On the event loop: the counters are the backend's asyncio ones, and the rare clean-up
+        of spent rules runs in a worker thread.
         """
         delay, outcome, fired, spent = 0.0, None, [], False
-        self._store.sync()
+        await self._store.sync_async()
         now = self.clock()
         for rule in self._rules():
             if rule.outlived(now):
@@ -271,9 +274,9 @@ class FaultRules:
                 continue
             if not rule.matches(method, path):
                 continue
-            if self.backend.incr(self._counter(rule, "calls")) % rule.every:
+            if await self.backend.aincr(self._counter(rule, "calls")) % rule.every:
                 continue
-            firing = self.backend.incr(self._counter(rule, "fired"))
+            firing = await self.backend.aincr(self._counter(rule, "fired"))
             if rule.times is not None and firing > rule.times:
                 spent = True
                 continue
@@ -283,7 +286,7 @@ class FaultRules:
             if outcome is None and (rule.status is not None or rule.fault is not None):
                 outcome = rule
         if spent:  # rules that can no longer fire stop being counted
-            self.list()
+            await run_in_threadpool(self.list)
         if outcome is None:
             return Decision(delay, rules=tuple(fired))
         return Decision(delay, outcome.status, outcome.fault, tuple(fired))
@@ -327,7 +330,7 @@ class FaultMiddleware:
         if scope["type"] != "http" or path.startswith("/__admin"):
             await self.app(scope, receive, send)
             return
-        decision = self.rules.decide(scope["method"], path)
+        decision = await self.rules.decide(scope["method"], path)
         if not decision.rules:
             await self.app(scope, receive, send)
             return

@@ -25,147 +25,26 @@ ones before it did, rather than a new scan and sort of the whole collection.
 
 from __future__ import annotations
 
-import bisect
 import threading
-from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any, Self, SupportsIndex
+from typing import Any
 
 from .indexes import ValueIndex
 from .paths import FieldPath
-from .state import Backend, Base, Seeding, SpaceState, space
+from .state import Backend, Base, Changes, Seeding, SpaceState, space
 from .state.memory import MemoryBackend
+from .views import Derived, Rank, Test, View
 
-__all__ = ["Collection", "Record", "Registry", "Store", "View", "one_stamp", "view_of"]
+__all__ = ["Collection", "Record", "Registry", "Store", "one_stamp", "view_of"]
 
 Record = dict[str, Any]
 
 # Derived lists kept per collection: enough for the orders and filters a UI cycles through,
 # bounded because criteria carry client-chosen values (search text, dates).
 MAX_DERIVED = 32
-
-Test = Callable[[Mapping[str, Any]], bool]
-Rank = Callable[[Mapping[str, Any]], tuple[Any, ...]]
-
-
-def _every(record: Mapping[str, Any]) -> bool:
-    return True
-
-
-def _unranked(record: Mapping[str, Any]) -> tuple[Any, ...]:
-    return ()
-
-
-class View(list[Record]):
-    """A list of a collection's records that remembers how it was derived from them.
-
-    ``criteria`` are the cache keys of the predicates every record passed and ``order`` the sort
-    keys (most significant first) the list is in; both empty for the collection itself, in
-    insertion order. ``passes`` and ``rank`` say the same as functions of one record, so that a
-    write can place its record in the cached list. Filtering and sorting a view that is still
-    :meth:`current` can then be answered from the collection's cache instead of recomputed. Any
-    mutation detaches the view (it becomes a plain list to those functions), so a caller editing
-    its copy gets correct results, just not cached ones.
-    """
-
-    __slots__ = ("collection", "criteria", "order", "passes", "rank", "version")
-
-    def __init__(
-        self,
-        records: Iterable[Record],
-        collection: Collection,
-        version: int,
-        criteria: frozenset[Hashable] = frozenset(),
-        order: tuple[Hashable, ...] = (),
-        passes: Test = _every,
-        rank: Rank = _unranked,
-    ) -> None:
-        super().__init__(records)
-        self.collection: Collection | None = collection
-        self.version = version
-        self.criteria = criteria
-        self.order = order
-        self.passes = passes
-        self.rank = rank
-
-    def current(self) -> bool:
-        """Still exactly what its criteria and order select from the collection as it is now."""
-        return self.collection is not None and self.collection.version == self.version
-
-    def derive(
-        self,
-        criteria: frozenset[Hashable],
-        order: tuple[Hashable, ...],
-        build: Callable[[], list[Record]],
-        *,
-        passes: Test,
-        rank: Rank,
-    ) -> View:
-        """A new view of the same collection, ``build`` run only when no cached answer exists.
-
-        ``criteria`` and ``order`` must determine the result completely: the records passing
-        every criterion, stably sorted by ``order`` from insertion order. ``passes`` must hold
-        for exactly those records, and ``rank`` order them as ``order`` does (ties left to
-        insertion order). The caller gets its own copy of the cached list.
-        """
-        collection = self.collection
-        if collection is None:
-            raise ValueError("a detached view has no collection to derive from")
-        records = collection.derived((criteria, order), build, passes=passes, rank=rank)
-        return View(records, collection, self.version, criteria, order, passes, rank)
-
-    def _detach(self) -> None:
-        self.collection = None
-
-    def append(self, item: Record) -> None:
-        self._detach()
-        super().append(item)
-
-    def extend(self, items: Iterable[Record]) -> None:
-        self._detach()
-        super().extend(items)
-
-    def insert(self, index: SupportsIndex, item: Record) -> None:
-        self._detach()
-        super().insert(index, item)
-
-    def remove(self, item: Record) -> None:
-        self._detach()
-        super().remove(item)
-
-    def pop(self, index: SupportsIndex = -1) -> Record:
-        self._detach()
-        return super().pop(index)
-
-    def clear(self) -> None:
-        self._detach()
-        super().clear()
-
-    def sort(self, *args: Any, **kwargs: Any) -> None:
-        self._detach()
-        super().sort(*args, **kwargs)
-
-    def reverse(self) -> None:
-        self._detach()
-        super().reverse()
-
-    def __setitem__(self, index: Any, value: Any) -> None:
-        self._detach()
-        super().__setitem__(index, value)
-
-    def __delitem__(self, index: Any) -> None:
-        self._detach()
-        super().__delitem__(index)
-
-    def __iadd__(self, items: Iterable[Record]) -> Self:  # type: ignore[override,misc]
-        self._detach()
-        return super().__iadd__(items)
-
-    def __imul__(self, times: SupportsIndex) -> Self:
-        self._detach()
-        return super().__imul__(times)
 
 
 def view_of(records: object) -> View | None:
@@ -188,7 +67,7 @@ class Collection:
         self._lock = threading.Lock()
         self._records: dict[Any, Record] = {r[key]: r for r in records}
         self._snapshot: View | None = None
-        self._derived: dict[Hashable, _Derived] = {}
+        self._derived: dict[Hashable, Derived] = {}
         self._indexes: dict[FieldPath, ValueIndex] = {}
         # Each key's insertion number, the tie-break of every cached order; made on the first
         # write that has cached results to keep, so loading 100k records does not pay for it.
@@ -241,7 +120,7 @@ class Collection:
         result = build()
         with self._lock:
             if self.version == version:
-                self._derived[key] = _Derived(result, passes, rank)
+                self._derived[key] = Derived(result, passes, rank)
                 while len(self._derived) > MAX_DERIVED:
                     del self._derived[next(iter(self._derived))]
         return result
@@ -300,6 +179,43 @@ class Collection:
         stamp, updated = store.backend.update(self.space, key, change, store.base(self))
         store.wrote(self, stamp, key, updated)
         return updated
+
+    async def aput(self, record: Record) -> Record:
+        """:meth:`put`, on the event loop."""
+        store = self._owner()
+        key = record[self.key]
+        stamp = await store.backend.aput(self.space, key, record, store.base(self))
+        await store.awrote(self, stamp, key, record)
+        return record
+
+    async def ainsert(self, record: Record) -> bool:
+        """:meth:`insert`, on the event loop."""
+        store = self._owner()
+        key = record[self.key]
+        stamp = await store.backend.ainsert(self.space, key, record, store.base(self))
+        if stamp is None:
+            await store.arefresh()
+            return False
+        await store.awrote(self, stamp, key, record)
+        return True
+
+    async def aupdate(self, key: Any, change: Callable[[Record], Record]) -> Record:
+        """:meth:`update`, on the event loop."""
+        store = self._owner()
+        stamp, updated = await store.backend.aupdate(self.space, key, change, store.base(self))
+        await store.awrote(self, stamp, key, updated)
+        return updated
+
+    async def adelete(self, key: Any) -> Record | None:
+        """:meth:`delete`, on the event loop."""
+        store = self._owner()
+        old = self.get(key)
+        stamp = await store.backend.adelete(self.space, key, store.base(self))
+        if stamp is None:
+            await store.arefresh()
+            return None
+        await store.awrote(self, stamp, key, None)
+        return old
 
     def _owner(self) -> Store:
         if self._store is None:
@@ -363,53 +279,6 @@ class Collection:
         return positions
 
 
-@dataclass(frozen=True, slots=True)
-class _Derived:
-    """A cached result, and what keeps it up to date across writes (None: dropped instead)."""
-
-    records: list[Record]
-    passes: Test | None
-    rank: Rank | None
-
-    def move(
-        self, old: Record | None, new: Record | None, position: Callable[[Record], int]
-    ) -> bool:
-        """Replace ``old`` (None: nothing) by ``new`` (None: nothing) in this result, in place;
-        False when it cannot be kept and must be dropped, to be rebuilt by its next reader."""
-        passes, rank = self.passes, self.rank
-        if passes is None or rank is None:
-            return False
-
-        def place(record: Record) -> tuple[Any, ...]:
-            return (*rank(record), position(record))
-
-        records = self.records
-        try:
-            if old is not None and passes(old):
-                at = bisect.bisect_left(records, place(old), key=place)
-                if records[at] is not old:
-                    return False
-                del records[at]
-            if new is not None and passes(new):
-                _insert(records, new, place)
-        except (TypeError, IndexError):  # values the order cannot compare: rebuilt on use
-            return False
-        return True
-
-
-def _insert(records: list[Record], record: Record, place: Callable[[Record], Any]) -> None:
-    """``record`` into ``records``, sorted by ``place``."""
-    at = place(record)
-    # A created record usually belongs at one end (newest first, or last in insertion order):
-    # one comparison instead of a binary search's dozen on a large result.
-    if not records or place(records[-1]) < at:
-        records.append(record)
-    elif at < place(records[0]):
-        records.insert(0, record)
-    else:
-        records.insert(bisect.bisect_left(records, at, key=place), record)
-
-
 @dataclass
 class _Pin:
     """The stamp a request reads the state at: the one read on its start, raised by what the
@@ -423,15 +292,15 @@ _pinned: ContextVar[_Pin | None] = ContextVar("pinned_stamp", default=None)
 
 
 @contextmanager
-def one_stamp(backend: Backend) -> Iterator[None]:
-    """Every store on ``backend`` that syncs within takes the stamp read once, on entry.
+def one_stamp(backend: Backend, stamp: int) -> Iterator[None]:
+    """Every store on ``backend`` that syncs within takes ``stamp``, the backend's stamp read
+    once by the caller (``await backend.astamp()``).
 
     For a request: it reads the state as of its start (and its own writes), which is what the
     guarantees promise, and pays one read of the stamp (a round trip to Redis) however many
-    stores it consults (its namespace's, the fault rules', the spent tokens'). Entering raises
-    :class:`~mockserver.errors.StateError` when the backend cannot be read.
+    stores it consults (its namespace's, the fault rules', the spent tokens').
     """
-    token = _pinned.set(_Pin(backend, backend.stamp()))
+    token = _pinned.set(_Pin(backend, stamp))
     try:
         yield
     finally:
@@ -496,35 +365,63 @@ class Store:
         """Catch up with what was written since the last sync, by any process."""
         pin = self._pin()
         stamp = pin.stamp if pin is not None else self.backend.stamp()
-        if stamp == self._seen:
+        if stamp <= self._seen:  # this replica has it all (another request caught up)
             return
         with self._lock:
-            changes = self.backend.changes(self._seen)
-            if changes.everything and self._seen:
-                # The backend lost what it kept: what this replica holds is gone too.
-                for space in self._spaces:
-                    self._rebuild(space, SpaceState(0, False, []))
-            for space, state in changes.rebuilt.items():
-                if space in self._spaces:  # a backend may hold spaces other stores keep
-                    self._rebuild(space, state)
-            for change in changes.records:
-                found = self._spaces.get(change.space)
-                if found is None:
-                    continue
-                collection = self._vendors[found[0]][found[1]]
-                if change.position > self._seen:  # made since: an older one here was deleted
-                    collection._apply(change.key, None)
-                collection._apply(change.key, change.record)
-            self._seen = changes.stamp if changes.everything else max(self._seen, changes.stamp)
+            self._take(self._seen, self.backend.changes(self._seen))
+
+    async def sync_async(self) -> None:
+        """:meth:`sync`, on the event loop (what the server calls at the start of a request)."""
+        pin = self._pin()
+        stamp = pin.stamp if pin is not None else await self.backend.astamp()
+        if stamp <= self._seen:  # this replica has it all (another request caught up)
+            return
+        since = self._seen
+        changes = await self.backend.achanges(since)
+        with self._lock:
+            self._take(since, changes)
+
+    def _take(self, since: int, changes: Changes) -> None:
+        """Apply what was written after ``since`` (under the lock)."""
+        if changes.stamp < self._seen and not changes.everything:
+            return  # a request that read later applied its changes while this one waited
+        if changes.everything and since:
+            # The backend lost what it kept: what this replica holds is gone too.
+            for space in self._spaces:
+                self._rebuild(space, SpaceState(0, False, []))
+        for space, state in changes.rebuilt.items():
+            if space in self._spaces:  # a backend may hold spaces other stores keep
+                self._rebuild(space, state)
+        for change in changes.records:
+            found = self._spaces.get(change.space)
+            if found is None:
+                continue
+            collection = self._vendors[found[0]][found[1]]
+            if change.position > since:  # made since: an older one here was deleted
+                collection._apply(change.key, None)
+            collection._apply(change.key, change.record)
+        self._seen = changes.stamp if changes.everything else max(self._seen, changes.stamp)
 
     def wrote(self, collection: Collection, stamp: int, key: Any, record: Record | None) -> None:
         """After a write through the backend: take it, and whatever came before it."""
+        if not self._took(collection, stamp, key, record):
+            self.refresh(stamp)
+
+    async def awrote(
+        self, collection: Collection, stamp: int, key: Any, record: Record | None
+    ) -> None:
+        """:meth:`wrote`, on the event loop."""
+        if not self._took(collection, stamp, key, record):
+            await self.arefresh(stamp)
+
+    def _took(self, collection: Collection, stamp: int, key: Any, record: Record | None) -> bool:
+        """Take a write when it is the next one: nothing came between it and the last sync."""
         with self._lock:
             if stamp == self._seen + 1 and self._current(collection):
                 collection._apply(key, record)
                 self._seen = stamp
-                return
-        self.refresh(stamp)
+                return True
+        return False
 
     def refresh(self, stamp: int | None = None) -> None:
         """Catch up beyond the stamp the request started at: with what this process just wrote
@@ -533,6 +430,13 @@ class Store:
         if pin is not None:
             pin.stamp = max(pin.stamp, self.backend.stamp() if stamp is None else stamp)
         self.sync()
+
+    async def arefresh(self, stamp: int | None = None) -> None:
+        """:meth:`refresh`, on the event loop."""
+        pin = self._pin()
+        if pin is not None:
+            pin.stamp = max(pin.stamp, await self.backend.astamp() if stamp is None else stamp)
+        await self.sync_async()
 
     def _pin(self) -> _Pin | None:
         """The stamp the current request read from this store's backend, if it read one."""
@@ -605,4 +509,9 @@ class Registry:
     def __call__(self) -> Collection:
         """The collection as every process last wrote it."""
         self._store.sync()
+        return self._store.collections("")[self._name]
+
+    async def current(self) -> Collection:
+        """The same, on the event loop."""
+        await self._store.sync_async()
         return self._store.collections("")[self._name]

@@ -3,6 +3,7 @@ its data (a signed token with claims the server did not write is a 401, never a 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any
 
@@ -95,20 +96,26 @@ def test_a_spent_token_is_refused_and_cannot_be_spent_twice() -> None:
     issuer = TokenIssuer(SECRET, clock=lambda: 1_000_000.0)
     token = issuer.issue("alice", 60)
     claims = issuer.verify(token)
-    issuer.spend(claims)
+    asyncio.run(issuer.spend(claims))
     with pytest.raises(Unauthorized):
         issuer.verify(token)
     with pytest.raises(Unauthorized):
-        issuer.spend(claims)
+        asyncio.run(issuer.averify(token))
+    with pytest.raises(Unauthorized):
+        asyncio.run(issuer.spend(claims))
     assert issuer.verify(issuer.issue("alice", 60))["sub"] == "alice"  # only that token
 
 
 def test_spent_tokens_are_forgotten_once_they_would_have_expired_anyway() -> None:
     spent = SpentTokens()
-    assert spent.spend("old", expires=10, now=0)
-    for n in range(1, 1024):
-        assert spent.spend(f"j{n}", expires=1_000, now=20)
-    assert spent.spend("new", expires=1_000, now=20)  # the 1025th prunes what has expired
+
+    async def spend_all() -> None:
+        assert await spent.spend("old", expires=10, now=0)
+        for n in range(1, 1024):
+            assert await spent.spend(f"j{n}", expires=1_000, now=20)
+        assert await spent.spend("new", expires=1_000, now=20)  # the 1025th prunes the expired
+
+    asyncio.run(spend_all())
     assert "old" not in spent
     assert "j1" in spent
     assert "new" in spent

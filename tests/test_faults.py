@@ -3,6 +3,7 @@ admin API, answered in each vendor's shape; real dropped and truncated connectio
 
 from __future__ import annotations
 
+import asyncio
 import random
 from collections.abc import Iterator
 from typing import Any
@@ -13,9 +14,15 @@ from starlette.testclient import TestClient
 
 from mockserver import MockServer
 from mockserver.errors import BadRequest, NotFound
-from mockserver.faults import FaultRules
+from mockserver.faults import Decision, FaultRules
 from mockserver.vendors import VENDORS
 from tests.conftest import FakeClock
+
+
+def decide(rules: FaultRules, method: str, path: str) -> Decision:
+    """What the fault middleware would do with this call (it decides on the event loop)."""
+    return asyncio.run(rules.decide(method, path))
+
 
 SESSIONS = "/chatkitty/chat-sessions"
 
@@ -26,7 +33,7 @@ def rules(clock: FakeClock) -> FaultRules:
 
 
 def statuses(rules: FaultRules, calls: int, method: str = "GET", path: str = SESSIONS) -> list[Any]:
-    return [rules.decide(method, path).status for _ in range(calls)]
+    return [decide(rules, method, path).status for _ in range(calls)]
 
 
 # -- the rules themselves --------------------------------------------------------------------
@@ -55,13 +62,13 @@ def test_rules_match_a_prefix_or_a_template(
     rules: FaultRules, rule_path: str, method: str, path: str, matches: bool
 ) -> None:
     rules.add({"path": rule_path, "status": 500})
-    assert (rules.decide(method, path).status == 500) is matches
+    assert (decide(rules, method, path).status == 500) is matches
 
 
 def test_a_method_limits_a_rule(rules: FaultRules) -> None:
     rules.add({"method": "POST", "path": "/", "status": 500})
-    assert rules.decide("GET", SESSIONS).status is None
-    assert rules.decide("POST", SESSIONS).status == 500
+    assert decide(rules, "GET", SESSIONS).status is None
+    assert decide(rules, "POST", SESSIONS).status == 500
 
 
 def test_a_rule_expires_after_firing_times(rules: FaultRules) -> None:
@@ -74,26 +81,26 @@ def test_a_rule_expires_after_its_ttl(rules: FaultRules, clock: FakeClock) -> No
     rule = rules.add({"path": "/", "status": 500, "ttl": 30})
     assert rule.as_dict(clock())["expires_in"] == 30
     clock.advance(29.9)
-    assert rules.decide("GET", SESSIONS).status == 500
+    assert decide(rules, "GET", SESSIONS).status == 500
     clock.advance(0.1)
-    assert rules.decide("GET", SESSIONS).status is None
+    assert decide(rules, "GET", SESSIONS).status is None
     assert rules.list() == []
 
 
 def test_latencies_add_up_and_stay_in_their_range(rules: FaultRules) -> None:
     rules.add({"path": "/twin", "latency_ms": {"min": 200, "max": 800}})
     rules.add({"path": "/", "latency_ms": {"min": 50}})
-    delays = [rules.decide("GET", "/twin/x").delay for _ in range(50)]
+    delays = [decide(rules, "GET", "/twin/x").delay for _ in range(50)]
     assert all(0.25 <= d <= 0.85 for d in delays)
     assert len(set(delays)) > 1
-    assert rules.decide("GET", "/chatkitty").delay == pytest.approx(0.05)
+    assert decide(rules, "GET", "/chatkitty").delay == pytest.approx(0.05)
 
 
 def test_the_first_firing_rule_with_an_outcome_decides(rules: FaultRules) -> None:
     rules.add({"path": "/", "latency_ms": {"min": 10}})
     rules.add({"path": "/chatkitty", "fault": "drop"})
     rules.add({"path": "/chatkitty", "status": 500})
-    decision = rules.decide("GET", SESSIONS)
+    decision = decide(rules, "GET", SESSIONS)
     assert (decision.fault, decision.status, decision.rules) == ("drop", None, ("r1", "r2", "r3"))
 
 

@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from mockserver.store import MAX_DERIVED, Collection, Store, View, one_stamp, view_of
+from mockserver.store import MAX_DERIVED, Collection, Store, one_stamp, view_of
+from mockserver.views import View
 from tests.conftest import MakeBackend
 
 Fixtures = dict[str, dict[str, tuple[str, list[dict[str, Any]]]]]
@@ -387,7 +388,7 @@ def test_a_request_reads_its_own_writes_whatever_others_wrote_since_it_began(
     another process's write, and a reset it makes, are still what it reads next."""
     store, other = make_store(make_backend, [{"id": 1, "n": 0}])
     store.sync()
-    with one_stamp(store.backend):
+    with one_stamp(store.backend, store.backend.stamp()):
         # Another process's write, made after the request began (a thread: not in its context).
         elsewhere = threading.Thread(target=lambda: collection_of(other).put({"id": 2, "n": 0}))
         elsewhere.start()

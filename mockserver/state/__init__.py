@@ -21,8 +21,11 @@ The model behind the interface:
   requests) that costs one read.
 * Shared counters (``every``-th call rules, ids) and bounded logs (the journal) sit beside.
 
-Methods are synchronous on purpose: the SQLite backend is called directly, since a hop to a
-thread costs more than the work.
+Every operation a request makes has an ``a``-prefixed twin for the event loop (``achanges``,
+``aput`` …), the way Django's ORM pairs ``get`` and ``aget``: the Redis backend answers those
+with redis-py's asyncio client, so a round trip never holds the worker's loop. Memory and SQLite
+answer them directly (:class:`Direct`), since a hop to a thread costs more than their work. The
+synchronous methods serve start-up, the CLI, the admin API (in a worker thread) and tests.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ __all__ = [
     "Base",
     "Change",
     "Changes",
+    "Direct",
     "Seeding",
     "SpaceState",
     "describe",
@@ -171,6 +175,54 @@ class Backend(Protocol):
         ...
 
     def close(self) -> None: ...
+
+    # -- the same, for a request on the event loop ---------------------------------------------
+
+    async def astamp(self) -> int: ...
+
+    async def achanges(self, since: int) -> Changes: ...
+
+    async def aput(self, space: str, key: Any, record: Record, base: Base) -> int: ...
+
+    async def ainsert(self, space: str, key: Any, record: Record, base: Base) -> int | None: ...
+
+    async def aupdate(
+        self, space: str, key: Any, change: Callable[[Record], Record], base: Base
+    ) -> tuple[int, Record]: ...
+
+    async def adelete(self, space: str, key: Any, base: Base) -> int | None: ...
+
+    async def aincr(self, counter: str, by: int = 1) -> int: ...
+
+
+class Direct:
+    """The event loop's methods of a backend whose work costs less than a hop to a thread
+    (memory, SQLite): each calls its synchronous twin."""
+
+    async def astamp(self: Backend) -> int:
+        return self.stamp()
+
+    async def achanges(self: Backend, since: int) -> Changes:
+        return self.changes(since)
+
+    async def aput(self: Backend, space: str, key: Any, record: Record, base: Base) -> int:
+        return self.put(space, key, record, base)
+
+    async def ainsert(
+        self: Backend, space: str, key: Any, record: Record, base: Base
+    ) -> int | None:
+        return self.insert(space, key, record, base)
+
+    async def aupdate(
+        self: Backend, space: str, key: Any, change: Callable[[Record], Record], base: Base
+    ) -> tuple[int, Record]:
+        return self.update(space, key, change, base)
+
+    async def adelete(self: Backend, space: str, key: Any, base: Base) -> int | None:
+        return self.delete(space, key, base)
+
+    async def aincr(self: Backend, counter: str, by: int = 1) -> int:
+        return self.incr(counter, by)
 
 
 def space(vendor: str, collection: str, namespace: str = "") -> str:

@@ -14,7 +14,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from . import Base, Change, Changes, Record, Seeding, SpaceState
+from . import Base, Change, Changes, Direct, Record, Seeding, SpaceState
 
 __all__ = ["MemoryBackend"]
 
@@ -30,7 +30,7 @@ class _Space:
         self.records: dict[Any, tuple[int, int, Record | None]] = {}
 
 
-class MemoryBackend:
+class MemoryBackend(Direct):
     """A :class:`~mockserver.state.Backend` for one process; every method under one lock."""
 
     url = "memory"

@@ -21,6 +21,8 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from contextvars import ContextVar
 
+from starlette.concurrency import run_in_threadpool
+
 from ..errors import BadRequest, Problem
 from ..store import Collection, Record, Registry, Store
 from . import Backend, Seeding
@@ -108,14 +110,39 @@ class Namespaces(Store):
         if not name:
             super().sync()
             return
+        touch, sweep = self._due(name)
+        if touch is not None:
+            self._used().put(touch)
+        if sweep is not None:
+            self.expire(sweep)
+        self.store(name).sync()
+
+    async def sync_async(self) -> None:
+        """:meth:`sync`, on the event loop; the rare sweep of idle namespaces (a reset each)
+        runs in a worker thread."""
+        name = current.get()
+        if not name:
+            await super().sync_async()
+            return
+        touch, sweep = self._due(name)
+        if touch is not None:
+            await (await self._used.current()).aput(touch)
+        if sweep is not None:
+            await run_in_threadpool(self.expire, sweep)
+        await self.store(name).sync_async()
+
+    def _due(self, name: str) -> tuple[Record | None, float | None]:
+        """What this request owes the bookkeeping: the record saying that namespace ``name`` is
+        in use (once a minute), and the time to expire idle namespaces at (as often)."""
         now = self.clock()
+        touch = sweep = None
         if now - self._touched.get(name, float("-inf")) >= _TOUCH_SECONDS:
             self._touched[name] = now
-            self._used().put({"name": name, "used": now})
+            touch = {"name": name, "used": now}
         if now - self._swept >= _TOUCH_SECONDS:
             self._swept = now
-            self.expire(now)
-        self.store(name).sync()
+            sweep = now
+        return touch, sweep
 
     def reset(self, vendor: str | None = None) -> None:
         store = self.store()

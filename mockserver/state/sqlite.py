@@ -25,7 +25,7 @@ import orjson
 
 from ..encoding import json_bytes
 from ..errors import StateError
-from . import Base, Change, Changes, Record, Seeding, SpaceState
+from . import Base, Change, Changes, Direct, Record, Seeding, SpaceState
 from .queue import Entry, LogQueue
 
 __all__ = ["BUSY_TIMEOUT", "SQLiteBackend"]
@@ -54,7 +54,7 @@ CREATE TABLE IF NOT EXISTS logs (
 """
 
 
-class SQLiteBackend:
+class SQLiteBackend(Direct):
     """A :class:`~mockserver.state.Backend` in one SQLite file."""
 
     def __init__(self, path: Path) -> None:

@@ -7,14 +7,20 @@ too.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
+import redis
 from click.testing import CliRunner
+from starlette.testclient import TestClient
 
+from mockserver import MockServer
 from mockserver.cli import main
+from mockserver.config import Settings
 from mockserver.errors import StateError
 from mockserver.state import open_backend
 from mockserver.state.redis import RedisBackend
@@ -26,6 +32,8 @@ from tests.state.conftest import DOCTOR_TOKEN, SESSIONS, Served
 from tests.test_store import race_updates
 
 PARTICIPANTS = [a["uid"] for a in DEMO_ACCOUNTS[:2]]
+TWIN_LOGIN, TWIN_REFRESH = "/twin/api/v1/auth/login", "/twin/api/v1/auth/refresh"
+TWIN_SESSIONS = "/twin/api/v1/sessions"
 
 
 def create(client: httpx.Client) -> str:
@@ -63,6 +71,53 @@ def test_replicas_on_their_own_connections_lose_no_update(redis_server: RedisSer
     race_updates([Store(fixtures, backend) for backend in backends], threads=4, each=200)
     for backend in backends:
         backend.close()
+
+
+def test_a_request_reaches_redis_through_the_asyncio_client_only(
+    redis_server: RedisServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No request holds its worker's event loop for a Redis round trip: reads, writes, spent
+    tokens, namespaces and rule counters all go through redis-py's asyncio client. Here the
+    synchronous client refuses to run on an event loop; the admin API (a worker thread) and
+    start-up may use it."""
+    server = MockServer(Settings(state=redis_server.url()))
+    blocking: list[str] = []
+    synchronous = redis.Redis.execute_command
+
+    def refused_on_a_loop(client: redis.Redis, *args: Any, **options: Any) -> Any:
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return synchronous(client, *args, **options)
+        blocking.append(" ".join(str(a) for a in args[:2]))
+        raise AssertionError("the synchronous Redis client on the event loop")
+
+    monkeypatch.setattr(redis.Redis, "execute_command", refused_on_a_loop)
+    with TestClient(server.app) as client:
+        # TWIN: a login, a refresh (the refresh token spent), a session renamed.
+        demo = {"email": "demo@twin.example", "password": "demo-password"}
+        tokens = client.post(TWIN_LOGIN, json=demo).json()
+        refreshed = client.post(TWIN_REFRESH, json={"refreshToken": tokens["refreshToken"]})
+        assert refreshed.status_code == 200, refreshed.text
+        twin = {"Authorization": f"Bearer {refreshed.json()['token']}"}
+        first = client.get(TWIN_SESSIONS, headers=twin).json()["items"][0]["id"]
+        renamed = client.patch(f"{TWIN_SESSIONS}/{first}/names/Renamed", headers=twin)
+        assert renamed.status_code == 200, renamed.text
+        # HAPI Hub: created and patched, in the default namespace and in another one.
+        for namespace in ({}, {"Mock-Namespace": "loop"}):
+            headers = {**DOCTOR_TOKEN, **namespace}
+            made = client.post(SESSIONS, json={"participants": PARTICIPANTS}, headers=headers)
+            assert made.status_code == 200, made.text
+            patched = client.patch(
+                f"{SESSIONS}/{made.json()['id']}", json={"room": "r2"}, headers=headers
+            )
+            assert patched.status_code == 200, patched.text
+        # A fault rule (added through the admin API) counting calls with INCR.
+        rule = {"path": SESSIONS, "method": "GET", "status": 503, "every": 2}
+        assert client.post("/__admin/rules", json=rule).status_code == 201
+        answered = [client.get(SESSIONS, headers=DOCTOR_TOKEN).status_code for _ in range(4)]
+        assert answered == [200, 503, 200, 503]
+    assert blocking == []
 
 
 def test_redis_down_is_a_503_and_back_up_serves_what_was_written(

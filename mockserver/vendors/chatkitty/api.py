@@ -129,11 +129,11 @@ class ChatKitty(VendorAPI):
             raise Unauthorized("Bad client credentials", reason="invalid_client")
         return {"sub": client_id, "client": client, "scope": client["scope"]}
 
-    def _verify_token(self, token: str) -> Principal:
+    async def _verify_token(self, token: str) -> Principal:
         # The claims are checked against the clients and applications as they are now: a token
         # outlives neither its client, nor the client's move to another application, nor a
         # scope taken away from the client.
-        claims = self.tokens.verify(token, app=int, scope=str)
+        claims = await self.tokens.averify(token, app=int, scope=str)
         client = self.collection("clients").get(claims["sub"])
         application = self.collection("applications").get(claims["app"])
         if (

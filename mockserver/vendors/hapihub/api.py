@@ -97,7 +97,7 @@ class HapiHub(VendorAPI):
     def verifiers(self) -> Mapping[str, Verifier]:
         return {"apiToken": self._verify_token}
 
-    def _verify_token(self, token: str) -> Principal:
+    async def _verify_token(self, token: str) -> Principal:
         account = self._accounts_by("token", token)
         if account is not None:
             return {
@@ -106,7 +106,7 @@ class HapiHub(VendorAPI):
                 "strategy": "apiToken",
                 "token": token,
             }
-        claims, account = self._claims(token, "access")
+        claims, account = await self._claims(token, "access")
         return {
             "sub": account["uid"],
             "account": account,
@@ -115,10 +115,10 @@ class HapiHub(VendorAPI):
             "payload": claims,
         }
 
-    def _claims(self, token: str, kind: str) -> tuple[dict[str, Any], Record]:
+    async def _claims(self, token: str, kind: str) -> tuple[dict[str, Any], Record]:
         """A token this server issued, of this kind, not revoked, for an existing account."""
         try:
-            claims = self.tokens.verify(token, typ=str)
+            claims = await self.tokens.averify(token, typ=str)
         except ExpiredToken:
             raise Unauthorized("jwt expired", reason="token_expired") from None
         except Unauthorized:
@@ -151,12 +151,12 @@ class HapiHub(VendorAPI):
             access = self._issue(account, "access", ACCESS_TTL)
         elif strategy == "jwt":  # Feathers' reAuthenticate(): the same token, re-checked
             access = body["accessToken"]
-            payload, account = self._claims(access, "access")
+            payload, account = await self._claims(access, "access")
         else:  # MYCURE's {"action": "refreshAccessToken"}: the refresh token is used up
-            claims, account = self._claims(body["refreshToken"], "refresh")
-            self.tokens.spend(claims)
+            claims, account = await self._claims(body["refreshToken"], "refresh")
+            await self.tokens.spend(claims)
             access, strategy = self._issue(account, "access", ACCESS_TTL), "jwt"
-            payload = self.tokens.verify(access)
+            payload = await self.tokens.averify(access)
         result = _authentication(account, access, strategy, payload)
         result["refreshToken"] = self._issue(account, "refresh", REFRESH_TTL)
         return self.respond(result, status=201)
@@ -164,7 +164,7 @@ class HapiHub(VendorAPI):
     async def remove_authentication(self) -> Response:
         principal = self.principal
         if principal["strategy"] == "jwt":
-            self.tokens.spend(principal["payload"])
+            await self.tokens.spend(principal["payload"])
         token, payload = principal["token"], principal.get("payload")
         return self.respond(
             _authentication(principal["account"], token, principal["strategy"], payload)
@@ -205,7 +205,7 @@ class HapiHub(VendorAPI):
                 session["room"] = body["room"]
             session["participants"] = list(body["participants"])
             _state_history(session, body, caller)
-            if sessions.insert(session):
+            if await sessions.ainsert(session):
                 return self.respond(session)
 
     async def patch_chat_session(self, id_: str, body: Mapping[str, Any]) -> Response:
@@ -227,7 +227,7 @@ class HapiHub(VendorAPI):
                 _apply(session, directives, caller, now, body)
             return session
 
-        return self.respond(sessions.update(id_, change))
+        return self.respond(await sessions.aupdate(id_, change))
 
     def _visibility(self) -> list[Predicate]:
         """What a session must pass for the caller to see it: nothing for an admin, else

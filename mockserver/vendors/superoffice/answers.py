@@ -40,7 +40,7 @@ class ChatAnswers(VendorAPI):
 
     # -- changing ------------------------------------------------------------------------------
 
-    def _apply(self, ident: int, needed: Sequence[str], change: Change) -> dict[str, Any]:
+    async def _apply(self, ident: int, needed: Sequence[str], change: Change) -> dict[str, Any]:
         """``change`` made to session ``ident`` when the caller holds a ``needed`` right: the
         right checked in the same atomic step as the write."""
         agents = self._collections["chat_topic_agents"]
@@ -50,11 +50,11 @@ class ChatAnswers(VendorAPI):
             chat.require(agents, me, session, needed)
             return change(session)
 
-        return self._update(ident, checked)
+        return await self._update(ident, checked)
 
-    def _update(self, ident: int, change: Change) -> dict[str, Any]:
+    async def _update(self, ident: int, change: Change) -> dict[str, Any]:
         try:
-            return self._collections["sessions"].update(ident, change)
+            return await self._collections["sessions"].aupdate(ident, change)
         except KeyError:
             raise chat.not_found("ChatSessionEntity", ident) from None
 

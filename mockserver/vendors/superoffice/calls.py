@@ -78,10 +78,10 @@ class ChatSessions(ChatMessages, ChatSaves):
         return self._answer(self._show().present(default_session(), self._entity), media_type)
 
     async def save_chat_session_entity(self, body: Mapping[str, Any]) -> Response:
-        return self._save(integer(body, "ChatSessionId"), body, None)
+        return await self._save(integer(body, "ChatSessionId"), body, None)
 
     async def delete_chat_session_entity(self, chat_session_entity_id: int) -> Response:
-        return self._delete(chat_session_entity_id)
+        return await self._delete(chat_session_entity_id)
 
     async def get_chat_session_entity(
         self, chat_session_entity_id: int, select: str | None = None
@@ -91,32 +91,36 @@ class ChatSessions(ChatMessages, ChatSaves):
     async def transfer_chat_session(
         self, body: Mapping[str, Any], select: str | None = None
     ) -> Response:
-        return self._transfer(session_id(body), str(body.get("ToAssociate") or ""), select)
+        return await self._transfer(session_id(body), str(body.get("ToAssociate") or ""), select)
 
     async def accept_chat_session_transfer(
         self, body: Mapping[str, Any], select: str | None = None
     ) -> Response:
         me = self._me["AssociateId"]
-        return self._change(session_id(body), chat.MEMBER, lambda s: chat.accepted(s, me), select)
+        return await self._change(
+            session_id(body), chat.MEMBER, lambda s: chat.accepted(s, me), select
+        )
 
     async def reject_chat_session_transfer(
         self, body: Mapping[str, Any], select: str | None = None
     ) -> Response:
         me = self._me["AssociateId"]
-        return self._change(session_id(body), chat.MEMBER, lambda s: chat.rejected(s, me), select)
+        return await self._change(
+            session_id(body), chat.MEMBER, lambda s: chat.rejected(s, me), select
+        )
 
     async def pick_up_chat_session(
         self, body: Mapping[str, Any], select: str | None = None
     ) -> Response:
-        return self._pick_up(session_id(body), select)
+        return await self._pick_up(session_id(body), select)
 
     async def pick_up_first_chat_session(self, select: str | None = None) -> Response:
-        return self._pick_up(None, select)
+        return await self._pick_up(None, select)
 
     async def reset_chat_session(
         self, body: Mapping[str, Any], select: str | None = None
     ) -> Response:
-        return self._change(session_id(body), chat.RESPOND, chat.reset, select)
+        return await self._change(session_id(body), chat.RESPOND, chat.reset, select)
 
     async def get_chat_transcript(
         self, body: Mapping[str, Any], select: str | None = None
@@ -131,12 +135,12 @@ class ChatSessions(ChatMessages, ChatSaves):
     async def add_chat_message(
         self, body: Mapping[str, Any], select: str | None = None
     ) -> Response:
-        return self._add_message(session_id(body), body.get("Message") or {}, select)
+        return await self._add_message(session_id(body), body.get("Message") or {}, select)
 
     async def create_chat_session_for_topic(
         self, body: Mapping[str, Any], select: str | None = None
     ) -> Response:
-        return self._create_for_topic(integer(body, "ChatTopicId"), select)
+        return await self._create_for_topic(integer(body, "ChatTopicId"), select)
 
     # -- what both flavours do -----------------------------------------------------------------
 
@@ -146,30 +150,30 @@ class ChatSessions(ChatMessages, ChatSaves):
         session = self._readable(ident, chat.MEMBER)
         return self._entity_answer(session, media_type, paths, linked=linked)
 
-    def _delete(self, ident: int) -> Response:
+    async def _delete(self, ident: int) -> Response:
         self._readable(ident, chat.MANAGE)
         collections = self._collections
-        if collections["sessions"].delete(ident) is None:
+        if await collections["sessions"].adelete(ident) is None:
             raise chat.not_found("ChatSessionEntity", ident)  # deleted meanwhile
         for message in filter_records(collections["messages"], [of_session(ident)]):
-            collections["messages"].delete(message["ChatMessageId"])  # they go with it
+            await collections["messages"].adelete(message["ChatMessageId"])  # they go with it
         return Response(status_code=204)
 
-    def _change(
+    async def _change(
         self, ident: int, needed: Sequence[str], change: Change, select: str | None
     ) -> Response:
         """The answer to ``change`` made to session ``ident``."""
         media_type = self.negotiate()
         paths = selected(self._entity, select)
-        return self._entity_answer(self._apply(ident, needed, change), media_type, paths)
+        return self._entity_answer(await self._apply(ident, needed, change), media_type, paths)
 
-    def _transfer(self, ident: int, to: str, select: str | None) -> Response:
+    async def _transfer(self, ident: int, to: str, select: str | None) -> Response:
         session = self._readable(ident, chat.RESPOND)
         receiver = self._receiver(to, session["TopicId"])
         me = self._me["AssociateId"]
         if receiver == me:
             raise BadRequest(f"Chat session {ident} cannot be transferred to its own user")
-        return self._change(
+        return await self._change(
             ident, chat.RESPOND, lambda s: chat.transferred(s, me, receiver), select
         )
 
@@ -200,7 +204,7 @@ class ChatSessions(ChatMessages, ChatSaves):
             )
         return int(found["AssociateId"])
 
-    def _pick_up(self, ident: int | None, select: str | None) -> Response:
+    async def _pick_up(self, ident: int | None, select: str | None) -> Response:
         """Session ``ident`` (None: the first in the queue) answered by the caller, or null."""
         media_type = self.negotiate()
         paths = selected(self._entity, select)
@@ -222,9 +226,9 @@ class ChatSessions(ChatMessages, ChatSaves):
             won.append(True)
             return chat.picked_up(stored, me["AssociateId"], rank, now)
 
-        picked = self._apply(ident, chat.RESPOND, answered)
+        picked = await self._apply(ident, chat.RESPOND, answered)
         if won:
-            self._store_message(ident, now, SpecialType="Welcome", Message=chat.WELCOME)
+            await self._store_message(ident, now, SpecialType="Welcome", Message=chat.WELCOME)
         return self._entity_answer(picked, media_type, paths)
 
     def _first_queued(self) -> int | None:

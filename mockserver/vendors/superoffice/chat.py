@@ -160,12 +160,12 @@ def message_posted(session: Record, message: Mapping[str, Any]) -> Record:
     }
 
 
-def insert_next(collection: Collection, record: Record) -> Record:
+async def insert_next(collection: Collection, record: Record) -> Record:
     """``record`` stored under the next free id of ``collection`` (its key field set).
 
     The id is claimed with ``insert``, so two concurrent creations never share one.
     """
     ident = max((r[collection.key] for r in collection), default=0) + 1
-    while not collection.insert(stored := {**record, collection.key: ident}):
+    while not await collection.ainsert(stored := {**record, collection.key: ident}):
         ident += 1
     return stored

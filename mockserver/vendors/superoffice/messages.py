@@ -54,24 +54,26 @@ class ChatMessages(ChatAnswers):
                 lines.append("[{}] {}: {}".format(*parts))
         return self._answer("\n".join(lines), media_type, "Transcript")
 
-    def _add_message(self, ident: int, given: Mapping[str, Any], select: str | None) -> Response:
+    async def _add_message(
+        self, ident: int, given: Mapping[str, Any], select: str | None
+    ) -> Response:
         media_type = self.negotiate()
         paths = selected(self._message_schema, select)
         self._readable(ident, chat.RESPOND)
         stated = {k: v for k, v in given.items() if k in _STATED and v is not None}
         now = self._now()
         posted = {"Type": "ToCustomer", "Message": "", **stated, "WhenPosted": now}
-        self._apply(ident, chat.RESPOND, lambda s: chat.message_posted(s, posted))
-        stored = self._store_message(ident, now, **stated)
+        await self._apply(ident, chat.RESPOND, lambda s: chat.message_posted(s, posted))
+        stored = await self._store_message(ident, now, **stated)
         body = self._show().present(stored, self._message_schema)
         if paths is not None:
             body = null_unselected([body], paths)[0]
         return self._answer(body, media_type, "ChatMessage")
 
-    def _store_message(self, ident: int, now: str, **stated: str) -> dict[str, Any]:
+    async def _store_message(self, ident: int, now: str, **stated: str) -> dict[str, Any]:
         """A new message of session ``ident``, posted ``now`` by the caller unless ``stated``
         says otherwise."""
-        return chat.insert_next(
+        return await chat.insert_next(
             self._collections["messages"],
             {
                 "ChatMessageId": 0,

@@ -95,7 +95,7 @@ class ChatSessionResource(ChatSessions):
     async def rest_post_chat_session_entity(
         self, body: Mapping[str, Any], select: str | None = None
     ) -> Response:
-        return self._save(0, body, select, linked=True)
+        return await self._save(0, body, select, linked=True)
 
     async def rest_get_chat_session_entity(self, id_: int, select: str | None = None) -> Response:
         return self._get(id_, select, linked=True)
@@ -105,16 +105,16 @@ class ChatSessionResource(ChatSessions):
     ) -> Response:
         if not id_:
             raise chat.not_found("ChatSessionEntity", id_)  # an update, never a creation
-        return self._save(id_, body, select, linked=True)
+        return await self._save(id_, body, select, linked=True)
 
     async def rest_delete_chat_session_entity(self, id_: int) -> Response:
-        return self._delete(id_)
+        return await self._delete(id_)
 
     async def rest_chat_sessions_for_user(self) -> Response:
         return await self.chat_sessions_for_user()
 
     async def rest_transfer_chat_session(self, chat_session_id: int, to_associate: str) -> Response:
-        return self._transfer(chat_session_id, to_associate, None)
+        return await self._transfer(chat_session_id, to_associate, None)
 
     async def rest_accept_chat_session_transfer(self, chat_session_id: int) -> Response:
         return await self.accept_chat_session_transfer({"ChatSessionId": chat_session_id})
@@ -123,10 +123,10 @@ class ChatSessionResource(ChatSessions):
         return await self.reject_chat_session_transfer({"ChatSessionId": chat_session_id})
 
     async def rest_pick_up_chat_session(self, chat_session_id: int) -> Response:
-        return self._pick_up(chat_session_id, None)
+        return await self._pick_up(chat_session_id, None)
 
     async def rest_pick_up_first_chat_session(self) -> Response:
-        return self._pick_up(None, None)
+        return await self._pick_up(None, None)
 
     async def rest_reset_chat_session(self, chat_session_id: int) -> Response:
         return await self.reset_chat_session({"ChatSessionId": chat_session_id})
@@ -140,4 +140,4 @@ class ChatSessionResource(ChatSessions):
     async def rest_add_chat_message(
         self, chat_session_id: int, body: Mapping[str, Any]
     ) -> Response:
-        return self._add_message(chat_session_id, body, None)
+        return await self._add_message(chat_session_id, body, None)

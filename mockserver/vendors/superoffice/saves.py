@@ -25,7 +25,7 @@ _FULL_RIGHT = {"Mask": "Select, Update, Insert, Delete", "Reason": ""}
 class ChatSaves(ChatAnswers):
     """The whole-entity writes' work, for :class:`~.calls.ChatSessions`."""
 
-    def _create_for_topic(self, topic: int, select: str | None) -> Response:
+    async def _create_for_topic(self, topic: int, select: str | None) -> Response:
         media_type = self.negotiate()
         paths = selected(self._entity, select)
         collections = self._collections
@@ -46,10 +46,10 @@ class ChatSaves(ChatAnswers):
             "SessionKey": secrets.token_hex(16),
             "InitialQueuePos": len(queued) + 1,
         }
-        stored = chat.insert_next(collections["sessions"], record)
+        stored = await chat.insert_next(collections["sessions"], record)
         return self._entity_answer(stored, media_type, paths)
 
-    def _save(
+    async def _save(
         self, ident: int, body: Mapping[str, Any], select: str | None, *, linked: bool = False
     ) -> Response:
         """Session ``ident`` (0: a new one) as ``body`` states it; what the next read returns."""
@@ -62,7 +62,7 @@ class ChatSaves(ChatAnswers):
         if not ident:
             record = {**default_session(), **fields}
             self._topic_allowed(record["TopicId"])
-            stored = chat.insert_next(collections["sessions"], record)
+            stored = await chat.insert_next(collections["sessions"], record)
             return self._entity_answer(stored, media_type, paths, linked=linked)
 
         def saved(session: dict[str, Any]) -> dict[str, Any]:
@@ -72,7 +72,9 @@ class ChatSaves(ChatAnswers):
                 self._topic_allowed(updated["TopicId"])
             return updated
 
-        return self._entity_answer(self._update(ident, saved), media_type, paths, linked=linked)
+        return self._entity_answer(
+            await self._update(ident, saved), media_type, paths, linked=linked
+        )
 
     def _topic_allowed(self, topic: Any) -> None:
         """A session may be put on ``topic`` by the caller: it exists and they can respond on it."""

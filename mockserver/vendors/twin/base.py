@@ -87,8 +87,8 @@ class TwinAPI(VendorAPI):
     def verifiers(self) -> Mapping[str, Verifier]:
         return {"bearerAuth": self._verify_token}
 
-    def _verify_token(self, token: str) -> Principal:
-        claims = self.tokens.verify(token, type=str, companyId=int)
+    async def _verify_token(self, token: str) -> Principal:
+        claims = await self.tokens.averify(token, type=str, companyId=int)
         if claims["type"] != "access":
             raise Unauthorized("Not an access token", reason="invalid_token")
         return {"user": self._user(claims), "companyId": claims["companyId"]}
@@ -125,17 +125,17 @@ class TwinAPI(VendorAPI):
         return self._token_pair(user, company, body.get("ttl", 3600))
 
     async def refresh(self, refresh_token: str, ttl: int = 3600) -> Response:
-        return self._refreshed(refresh_token, ttl)
+        return await self._refreshed(refresh_token, ttl)
 
     async def refresh_post(self, body: Mapping[str, Any]) -> Response:
-        return self._refreshed(body["refreshToken"], body.get("ttl", 3600))
+        return await self._refreshed(body["refreshToken"], body.get("ttl", 3600))
 
-    def _refreshed(self, refresh_token: str, ttl: int) -> Response:
+    async def _refreshed(self, refresh_token: str, ttl: int) -> Response:
         invalid = Unauthorized(
             "Refresh token is invalid or expired.", reason="invalid_refresh_token"
         )
         try:
-            claims = self.tokens.verify(refresh_token, type=str, companyId=int)
+            claims = await self.tokens.averify(refresh_token, type=str, companyId=int)
             if claims["type"] != "refresh":
                 raise invalid
             user = self._user(claims)
@@ -144,11 +144,11 @@ class TwinAPI(VendorAPI):
             current = self.request.headers.get("authorization", "").strip()
             if current:
                 token = current[7:] if current[:7].lower() == "bearer " else current
-                access = self.tokens.verify(token, allow_expired=True)
+                access = await self.tokens.averify(token, allow_expired=True)
                 if access["sub"] != claims["sub"]:
                     raise invalid
             # Rotation: the pair answered replaces this refresh token, which is used up.
-            self.tokens.spend(claims)
+            await self.tokens.spend(claims)
         except Unauthorized:
             raise invalid from None
         return self._token_pair(user, claims["companyId"], ttl)

@@ -41,7 +41,7 @@ class ChatCalls(TwinAPI):
         messenger = body.get("messengerType", chat["messengerTypes"][0])
         if body.get("botId") not in (None, chat["botId"]):
             raise TwinNotFound("Bot", botId=body["botId"])
-        client = self._client_for(chat, messenger, body)
+        client = await self._client_for(chat, messenger, body)
         now = self.now()
         bot = chat["botId"] is not None
         session_id = body.get("sessionId") or str(uuid.uuid4())
@@ -83,8 +83,8 @@ class ChatCalls(TwinAPI):
             "clientOnlineAt": now,
             "clientOfflineAt": None,
         }
-        self.collection("sessions").put(session)
-        written = self._converse(session, body, greeting=True)
+        await self.collection("sessions").aput(session)
+        written = await self._converse(session, body, greeting=True)
         return self.respond(_started(session, written), status=201)
 
     async def continue_chat_session(self, chat_id: str, body: Mapping[str, Any]) -> Response:
@@ -104,10 +104,10 @@ class ChatCalls(TwinAPI):
             session = max(sessions, key=lambda s: s["startedAt"])
         else:  # the spec's schema requires one of the two
             raise TwinNotFound("Session", sessionId=None)
-        written = self._converse(session, body, greeting=False)
+        written = await self._converse(session, body, greeting=False)
         return self.respond(_started(self.session(session["id"]), written))
 
-    def _client_for(self, chat: Record, messenger: str, body: Mapping[str, Any]) -> Record:
+    async def _client_for(self, chat: Record, messenger: str, body: Mapping[str, Any]) -> Record:
         """The client ``clientId`` names (one of the chat's company), or a new one."""
         clients = self.collection("clients")
         if body.get("clientId") is not None:
@@ -121,7 +121,7 @@ class ChatCalls(TwinAPI):
             if body.get(part)
         )
         phone = body.get("clientPhone")
-        return clients.put(
+        return await clients.aput(
             {
                 "id": str(uuid.uuid4()),
                 "companyId": chat["companyId"],
@@ -137,7 +137,7 @@ class ChatCalls(TwinAPI):
             }
         )
 
-    def _converse(
+    async def _converse(
         self, session: Record, body: Mapping[str, Any], *, greeting: bool
     ) -> list[Record]:
         """The client's message from ``body`` (if any) and the bot's answer (if its bot runs);
@@ -158,7 +158,7 @@ class ChatCalls(TwinAPI):
             handled = current["operatorType"] is not None
             return {**current, "status": "ACTIVE" if handled else "WAITING", "closedAt": None}
 
-        self._append(session["id"], written, reopen)
+        await self._append(session["id"], written, reopen)
         return written
 
     # -- messages ------------------------------------------------------------------------------
@@ -186,7 +186,7 @@ class ChatCalls(TwinAPI):
             body.get("attachments") or [],
             body.get("replyToMessageId"),
         )
-        self._append(session_id, [message])
+        await self._append(session_id, [message])
         return self.respond({"id": message["id"], "createdAt": message["createdAt"]}, status=201)
 
     async def mark_message_as_read(self, message_id: str, body: Any = None) -> Response:
@@ -197,8 +197,8 @@ class ChatCalls(TwinAPI):
         if message["readAt"] is not None:
             return self.respond(message)
         now = self.now()
-        read = self.collection("messages").put({**message, "readAt": now, "updatedAt": now})
-        self._append(message["sessionId"], [])
+        read = await self.collection("messages").aput({**message, "readAt": now, "updatedAt": now})
+        await self._append(message["sessionId"], [])
         return self.respond(read)
 
     def _messages(self, predicates: Sequence[Predicate], query: Mapping[str, Any]) -> Response:
@@ -281,7 +281,7 @@ class ChatCalls(TwinAPI):
             "updatedAt": now,
         }
 
-    def _append(
+    async def _append(
         self,
         session_id: str,
         written: Sequence[Record],
@@ -290,7 +290,7 @@ class ChatCalls(TwinAPI):
         """Store ``written`` and bring the session's fields in line with all its messages."""
         messages = self.collection("messages")
         for message in written:
-            messages.put(dict(message))
+            await messages.aput(dict(message))
         ordered = sort_records(
             filter_records(messages, [equals(("sessionId",), session_id)]), OLDEST_FIRST
         )
@@ -303,7 +303,7 @@ class ChatCalls(TwinAPI):
                 updated["clientOnlineAt"] = clients[-1]["createdAt"]
             return updated
 
-        self.collection("sessions").update(session_id, apply)
+        await self.collection("sessions").aupdate(session_id, apply)
 
 
 def _started(session: Record, written: Sequence[Record]) -> dict[str, Any]:

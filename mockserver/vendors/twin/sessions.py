@@ -131,19 +131,19 @@ class SessionCalls(TwinAPI):
         messages = self.collection("messages")
         # A copy: the cached result it comes from changes with each deletion.
         for message in list(filter_records(messages, [equals(("sessionId",), session_id)])):
-            messages.delete(message["id"])
-        self.collection("sessions").delete(session_id)
+            await messages.adelete(message["id"])
+        await self.collection("sessions").adelete(session_id)
         result = body.get("result") if isinstance(body, Mapping) else None
         return self.respond({"id": session_id, "result": result})
 
     async def rename_chat_session(self, session_id: str, name: str, body: Any = None) -> Response:
-        return self._changed(session_id, lambda s: {**s, "name": name})
+        return await self._changed(session_id, lambda s: {**s, "name": name})
 
     async def mark_session_spam(self, session_id: str, body: Any = None) -> Response:
-        return self._changed(session_id, lambda s: {**s, "markedAsSpam": True})
+        return await self._changed(session_id, lambda s: {**s, "markedAsSpam": True})
 
     async def mark_session_not_spam(self, session_id: str, body: Any = None) -> Response:
-        return self._changed(session_id, lambda s: {**s, "markedAsSpam": False})
+        return await self._changed(session_id, lambda s: {**s, "markedAsSpam": False})
 
     # -- operators -----------------------------------------------------------------------------
 
@@ -160,13 +160,13 @@ class SessionCalls(TwinAPI):
                 return session
             return self._handled_by(session, operator)
 
-        return self._changed(session_id, add)
+        return await self._changed(session_id, add)
 
     async def switch_session_operator(
         self, session_id: str, operator_id: str, body: Any = None
     ) -> Response:
         operator = self._operator(session_id, operator_id)
-        return self._changed(session_id, lambda s: self._switched(s, operator))
+        return await self._changed(session_id, lambda s: self._switched(s, operator))
 
     async def delete_session_operator(
         self, session_id: str, operator_id: str, body: Any = None
@@ -191,7 +191,7 @@ class SessionCalls(TwinAPI):
                 "status": "CLOSED" if session["status"] == "CLOSED" else "WAITING",
             }
 
-        return self._changed(session_id, remove)
+        return await self._changed(session_id, remove)
 
     async def switch_session_group_operators(
         self, session_id: str, group_id: str, body: Any = None
@@ -207,7 +207,7 @@ class SessionCalls(TwinAPI):
         operator = next((user for user in candidates if user is not None), None)
         if operator is None:  # the group's only operator handles the session already
             return self.respond(session)
-        return self._changed(session_id, lambda s: self._switched(s, operator))
+        return await self._changed(session_id, lambda s: self._switched(s, operator))
 
     def _operator(self, session_id: str, operator_id: str) -> Record:
         """A user of the session's company, to assign to it."""
@@ -243,7 +243,7 @@ class SessionCalls(TwinAPI):
             "botStatus": "PAUSED" if session["botStatus"] == "ACTIVE" else session["botStatus"],
         }
 
-    def _changed(self, session_id: str, change: Callable[[Record], Record]) -> Response:
+    async def _changed(self, session_id: str, change: Callable[[Record], Record]) -> Response:
         """Apply ``change`` to the session (one of the user's) and answer it; ``updatedAt``
         moves when something did."""
         self.session(session_id)
@@ -254,7 +254,7 @@ class SessionCalls(TwinAPI):
                 changed["updatedAt"] = self.now()
             return changed
 
-        return self.respond(self.collection("sessions").update(session_id, apply))
+        return self.respond(await self.collection("sessions").aupdate(session_id, apply))
 
 
 # -- the list's filters ------------------------------------------------------------------------
