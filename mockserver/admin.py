@@ -29,6 +29,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .auth import Clock, Principal, security_map
+from .collection import Collection
 from .config import Settings
 from .encoding import json_bytes
 from .errors import (
@@ -48,7 +49,7 @@ from .redaction import redact_data
 from .specs import load_spec
 from .state import Backend
 from .state.memory import MemoryBackend
-from .store import Collection, Store
+from .store import Store
 from .validation import VALIDATOR_MAP_ALL_PROBLEMS, ExplodedArraysURIParser
 from .vendors import VendorAPI
 from .verification import Query, Verifier

@@ -35,12 +35,13 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .auth import Clock
+from .collection import Collection, Record
 from .errors import BadRequest, HTTPError, NotFound, error_for_status
 from .journal import note
 from .state import Backend
 from .state.memory import MemoryBackend
 from .state.namespaces import current
-from .store import Collection, Record, Store
+from .store import Store
 
 __all__ = [
     "Decision",

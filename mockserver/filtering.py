@@ -18,8 +18,8 @@ import operator
 from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
 from typing import Any, cast
 
+from .collection import Record, view_of
 from .paths import MISSING, FieldPath, get_path
-from .store import Record, view_of
 
 __all__ = [
     "COMPARISONS",

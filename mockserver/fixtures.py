@@ -21,10 +21,10 @@ import jiter
 import orjson
 from connexion.json_schema import Draft4ResponseValidator
 
+from .collection import Record
 from .compiled import CompiledSchema, compiled
 from .errors import FixtureError
 from .specs import Spec, json_pointer
-from .store import Record
 
 __all__ = ["Fixture", "check_records", "load_fixtures"]
 

@@ -4,7 +4,7 @@
 sessions, holds 890k messages: a scan costs 2 s, and the cached result of one session's filter
 helps no other session. An index groups the records by value once, so each session's messages
 cost what that session has, and a write moves its one record between groups instead of
-dropping the index. :meth:`~mockserver.store.Collection.with_values` is the way in;
+dropping the index. :meth:`~mockserver.collection.Collection.with_values` is the way in;
 :func:`~mockserver.filtering.filter_records` uses it for ``equals`` and ``one_of``.
 """
 

@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
+from .collection import view_of
 from .paths import MISSING, FieldPath, get_path
-from .store import view_of
 
 __all__ = ["SortKey", "sort_records"]
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Self, SupportsIndex
 
 if TYPE_CHECKING:
-    from .store import Collection
+    from .collection import Collection
 
 __all__ = ["Derived", "Rank", "Test", "View"]
 

@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 
+from mockserver.collection import Collection
 from mockserver.filtering import (
     Predicate,
     all_of,
@@ -19,7 +20,7 @@ from mockserver.filtering import (
     one_of,
 )
 from mockserver.paths import get_path
-from mockserver.store import Collection, Store
+from mockserver.store import Store
 
 RECORDS = [
     {"id": "a", "n": 1, "tags": ["x", "y"], "name": "Zoë Ünal"},

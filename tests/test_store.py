@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from mockserver.store import MAX_DERIVED, Collection, Store, one_stamp, view_of
+from mockserver.collection import MAX_DERIVED, Collection, view_of
+from mockserver.store import Store, one_stamp
 from mockserver.views import View
 from tests.conftest import MakeBackend
 

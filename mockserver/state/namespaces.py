@@ -23,8 +23,9 @@ from contextvars import ContextVar
 
 from starlette.concurrency import run_in_threadpool
 
+from ..collection import Collection, Record
 from ..errors import BadRequest, Problem
-from ..store import Collection, Record, Registry, Store
+from ..store import Registry, Store
 from . import Backend, Seeding
 
 __all__ = [

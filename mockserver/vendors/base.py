@@ -28,6 +28,7 @@ from starlette.responses import Response
 
 from .. import prefer
 from ..auth import Principal, TokenIssuer, Verifier, security_map
+from ..collection import Collection
 from ..config import Settings
 from ..dispatch import REQUEST_EXTENSION
 from ..errors import HTTPError, NotAcceptable
@@ -35,7 +36,7 @@ from ..fixtures import Fixture
 from ..negotiation import is_json, negotiate
 from ..rendering import render
 from ..specs import Operation, Spec
-from ..store import Collection, Store
+from ..store import Store
 from ..validation import VALIDATOR_MAP_ALL_PROBLEMS
 from ..xml import Fragments
 

@@ -15,8 +15,8 @@ import pytest
 from starlette.testclient import TestClient
 
 from mockserver import MockServer
+from mockserver.collection import Collection
 from mockserver.errors import FixtureError
-from mockserver.store import Collection
 from tests.conftest import Conforms, FakeClock
 
 API = "/twin/api/v1"

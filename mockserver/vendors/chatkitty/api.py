@@ -22,6 +22,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ...auth import Principal, Verifier
+from ...collection import Collection, Record
 from ...errors import BadRequest, FixtureError, Forbidden, HTTPError, NotFound, Unauthorized
 from ...filtering import equals, filter_records
 from ...fixtures import Fixture
@@ -29,7 +30,6 @@ from ...limits import whole_number
 from ...paging import PageInfo, Window, page_links, paginate
 from ...projection import without
 from ...sorting import SortKey, sort_records
-from ...store import Collection, Record
 from ..base import VendorAPI, mock_schema
 
 __all__ = ["ChatKitty", "pageable"]

@@ -25,6 +25,7 @@ from starlette.responses import Response
 
 from ... import feathers, qs
 from ...auth import ExpiredToken, Principal, Verifier
+from ...collection import Collection, Record
 from ...config import Settings
 from ...errors import BadRequest, Conflict, FixtureError, HTTPError, NotFound, Problem, Unauthorized
 from ...filtering import Predicate, any_of, equals, filter_records
@@ -32,7 +33,7 @@ from ...fixtures import Fixture
 from ...paging import paginate
 from ...sorting import sort_records
 from ...specs import Spec
-from ...store import Collection, Record, Store
+from ...store import Store
 from ..base import VendorAPI, mock_schema
 
 __all__ = ["DIRECTIVES", "HapiHub", "state_of"]

@@ -15,10 +15,10 @@ from typing import Any
 
 from starlette.responses import Response
 
+from ...collection import Collection
 from ...errors import BadRequest
 from ...paths import FieldPath
 from ...projection import null_unselected
-from ...store import Collection
 from ...xml import Fragments
 from ..base import VendorAPI
 from . import chat

@@ -28,10 +28,10 @@ from connexion.security import NO_VALUE
 from starlette.requests import Request
 
 from ...auth import Principal, Verifier
+from ...collection import Collection
 from ...errors import Forbidden, HTTPError, Unauthorized
 from ...filtering import Predicate, cacheable, filter_records
 from ...fixtures import Fixture
-from ...store import Collection
 from ..base import mock_schema
 from .binding import VALIDATOR_MAP
 from .rest import ChatSessionResource

@@ -19,9 +19,9 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Final
 
+from ...collection import Collection
 from ...errors import BadRequest, Forbidden, NotFound
 from ...filtering import equals, filter_records
-from ...store import Collection
 
 __all__ = [
     "ACTIVE",

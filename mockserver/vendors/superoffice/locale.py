@@ -29,9 +29,9 @@ from zoneinfo import ZoneInfo
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
+from ...collection import Collection
 from ...errors import BadRequest
 from ...paths import FieldPath
-from ...store import Collection
 
 __all__ = ["BASE_ZONE", "UNSET", "Presentation", "presentation"]
 

@@ -20,9 +20,9 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Mapping
 from typing import Any, Final
 
+from ...collection import Collection
 from ...errors import FixtureError
 from ...projection import without
-from ...store import Collection
 from ...xml import Fragments
 from .locale import Presentation
 

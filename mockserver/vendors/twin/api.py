@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from ...collection import Collection
 from ...errors import FixtureError
 from ...fixtures import Fixture
-from ...store import Collection
 from ..base import mock_schema
 from .chat import ChatCalls
 from .messages import summary

@@ -45,8 +45,6 @@ class ChatCalls(TwinAPI):
         now = self.now()
         bot = chat["botId"] is not None
         session_id = body.get("sessionId") or str(uuid.uuid4())
-        if session_id in self.collection("sessions"):
-            raise Conflict("The session id is in use.")
         session = {
             "id": session_id,
             "chatId": chat["id"],
@@ -83,7 +81,9 @@ class ChatCalls(TwinAPI):
             "clientOnlineAt": now,
             "clientOfflineAt": None,
         }
-        await self.collection("sessions").aput(session)
+        # Claimed, not checked and then put: a concurrent start with the same id gets the 409.
+        if not await self.collection("sessions").ainsert(session):
+            raise Conflict("The session id is in use.")
         written = await self._converse(session, body, greeting=True)
         return self.respond(_started(session, written), status=201)
 
