@@ -6,6 +6,7 @@ stores on one backend stand for two workers (or replicas) sharing it.
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Sequence
 from typing import Any
@@ -13,6 +14,8 @@ from typing import Any
 import pytest
 
 from mockserver.collection import MAX_DERIVED, Collection, view_of
+from mockserver.state import Changes
+from mockserver.state.memory import MemoryBackend
 from mockserver.store import Store, one_stamp
 from mockserver.views import View
 from tests.conftest import MakeBackend
@@ -400,3 +403,38 @@ def test_a_request_reads_its_own_writes_whatever_others_wrote_since_it_began(
         store.reset()
         assert collection_of(store).get(3) is None
         assert collection_of(store).get(1) == {"id": 1, "n": 0}
+
+
+class _SlowChanges(MemoryBackend):
+    """A backend whose next ``achanges`` reads, then waits for ``gate``: a slow round trip."""
+
+    gate: asyncio.Event | None = None
+
+    async def achanges(self, since: int) -> Changes:
+        changes = self.changes(since)
+        gate, self.gate = self.gate, None
+        if gate is not None:
+            await gate.wait()
+        return changes
+
+
+def test_a_slow_catch_up_never_undoes_a_newer_one_on_the_same_loop() -> None:
+    """Two requests of one worker catch up at once; the one whose read was older finishes
+    last, and must not put back what the newer read replaced."""
+    backend = _SlowChanges()
+    fixtures = {"v": {"c": ("id", [{"id": 1, "n": 0}])}}
+    store, other = Store(fixtures, backend), Store(fixtures, backend)
+    writes = other.collections("v")["c"]
+
+    async def scenario() -> None:
+        writes.put({"id": 1, "n": 1})
+        gate = backend.gate = asyncio.Event()
+        slow = asyncio.create_task(store.sync_async())
+        await asyncio.sleep(0)  # it has read n=1 and waits
+        writes.put({"id": 1, "n": 2})
+        await store.sync_async()
+        gate.set()
+        await slow
+
+    asyncio.run(scenario())
+    assert store.collections("v")["c"].get(1) == {"id": 1, "n": 2}
