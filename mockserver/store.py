@@ -18,6 +18,7 @@ concurrent reader sees either the old or the new record, never half of a change.
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -59,6 +60,17 @@ def one_stamp(backend: Backend, stamp: int) -> Iterator[None]:
         _pinned.reset(token)
 
 
+# Every store of this process, by backend: what one of them reads of the backend, the others
+# need not read again (see Store._share).
+_stores: weakref.WeakKeyDictionary[Backend, weakref.WeakSet[Store]] = weakref.WeakKeyDictionary()
+_stores_lock = threading.Lock()
+
+
+def _neighbours(backend: Backend) -> list[Store]:
+    with _stores_lock:
+        return list(_stores.get(backend, ()))
+
+
 class Store:
     """Every vendor's collections: replicas of the state a :class:`~mockserver.state.Backend`
     keeps, on top of the fixtures they were loaded from.
@@ -85,6 +97,8 @@ class Store:
         self._bases: dict[str, dict[Any, Record]] = {}
         self._lock = threading.RLock()
         self._seen = 0
+        with _stores_lock:
+            _stores.setdefault(self.backend, weakref.WeakSet()).add(self)
         for vendor, collections in fixtures.items():
             self._vendors[vendor] = {}
             for name, (key, records) in collections.items():
@@ -120,7 +134,10 @@ class Store:
         if stamp <= self._seen:  # this replica has it all (another request caught up)
             return
         with self._lock:
-            self._take(self._seen, self.backend.changes(self._seen))
+            since = self._seen
+            changes = self.backend.changes(since)
+            self._take(since, changes)
+        self._share(since, changes)
 
     async def sync_async(self) -> None:
         """:meth:`sync`, on the event loop (what the server calls at the start of a request)."""
@@ -132,6 +149,7 @@ class Store:
         changes = await self.backend.achanges(since)
         with self._lock:
             self._take(since, changes)
+        self._share(since, changes)
 
     def _take(self, since: int, changes: Changes) -> None:
         """Apply what was written after ``since`` (under the lock)."""
@@ -154,6 +172,16 @@ class Store:
             collection._apply(change.key, change.record)
         self._seen = changes.stamp if changes.everything else max(self._seen, changes.stamp)
 
+    def _share(self, since: int, changes: Changes) -> None:
+        """The same changes for this process's other stores on the backend that stood at
+        ``since`` (the fault rules', the spent tokens'): a request pays one catch-up, not one
+        per store it consults."""
+        for other in _neighbours(self.backend):
+            if other is not self and other._seen == since:
+                with other._lock:
+                    if other._seen == since:
+                        other._take(since, changes)
+
     def wrote(self, collection: Collection, stamp: int, key: Any, record: Record | None) -> None:
         """After a write through the backend: take it, and whatever came before it."""
         if not self._took(collection, stamp, key, record):
@@ -169,11 +197,18 @@ class Store:
     def _took(self, collection: Collection, stamp: int, key: Any, record: Record | None) -> bool:
         """Take a write when it is the next one: nothing came between it and the last sync."""
         with self._lock:
-            if stamp == self._seen + 1 and self._current(collection):
-                collection._apply(key, record)
-                self._seen = stamp
-                return True
-        return False
+            if stamp != self._seen + 1 or not self._current(collection):
+                return False
+            collection._apply(key, record)
+            self._seen = stamp
+        # The write changed one space: the other stores that were as far along and do not keep
+        # it have nothing to catch up with.
+        for other in _neighbours(self.backend):
+            if other._seen == stamp - 1 and collection.space not in other._spaces:
+                with other._lock:
+                    if other._seen == stamp - 1:
+                        other._seen = stamp
+        return True
 
     def refresh(self, stamp: int | None = None) -> None:
         """Catch up beyond the stamp the request started at: with what this process just wrote
