@@ -216,6 +216,38 @@ def test_counters_are_shared(make_backend: MakeBackend) -> None:
     assert backend.incr("a", 0) == 3
 
 
+def test_the_event_loop_s_writes_are_the_same_writes(make_backend: MakeBackend) -> None:
+    """``aput`` … on the event loop store what ``put`` … store, atomically: concurrent
+    read-modify-writes of one loop and two replicas lose no update, an id is claimed once."""
+    store, other = make_store(make_backend, [{"id": 1, "n": 0}])
+
+    async def bump(replica: Store) -> None:
+        for _ in range(25):
+            await collection_of(replica).aupdate(1, lambda r: {**r, "n": r["n"] + 1})
+
+    async def scenario() -> list[bool]:
+        await asyncio.gather(*(bump(replica) for replica in (store, other, store, other)))
+        await collection_of(store).aput({"id": 2, "n": 0})
+        claimed = await asyncio.gather(
+            collection_of(store).ainsert({"id": 3, "by": "store"}),
+            collection_of(other).ainsert({"id": 3, "by": "other"}),
+        )
+        assert await collection_of(other).adelete(2) == {"id": 2, "n": 0}
+        assert await collection_of(other).adelete(2) is None
+        assert [await store.backend.aincr("calls") for _ in range(2)] == [1, 2]
+        await store.sync_async()
+        return claimed
+
+    assert sorted(asyncio.run(scenario())) == [False, True]
+    other.sync()
+    for replica in (store, other):
+        assert collection_of(replica).get(1) == {"id": 1, "n": 100}
+        assert 2 not in collection_of(replica)
+        assert collection_of(replica).get(3) is not None
+    assert collection_of(store).get(3) == collection_of(other).get(3)
+    assert store.backend.incr("calls", 0) == 2
+
+
 def test_logs_are_bounded_newest_first_and_clearable(make_backend: MakeBackend) -> None:
     backend = make_backend()
     for n in range(5):
