@@ -1,7 +1,9 @@
 """The store and its backends: one conformance suite, run against every backend.
 
-Every test gets ``make_backend`` (tests/conftest.py), parametrized over memory and SQLite; two
-stores on one backend stand for two workers (or replicas) sharing it.
+Every test gets ``make_backend`` (tests/conftest.py), parametrized over memory, SQLite and
+Redis; two stores on one backend stand for two workers (or replicas) sharing it. (Being in one
+process, they also take the changes either reads, as a process's stores do: a replica is never
+behind, so what these tests prove holds for separate processes too.)
 """
 
 from __future__ import annotations
