@@ -76,8 +76,9 @@ class Store:
     keeps, on top of the fixtures they were loaded from.
 
     A new store holds the fixtures; :meth:`seed` (or :meth:`sync`) takes what the backend kept.
-    :meth:`sync` brings them up to date (the server calls it at the start of every request),
-    so what any process wrote is what the next request reads. A space reset or loaded gets a
+    :meth:`sync_async` brings them up to date (the server awaits it at the start of every
+    request; :meth:`sync` is the same off the event loop), so what any process wrote is what
+    the next request reads. A space reset or loaded gets a
     new :class:`Collection` object; caches valid for one collection object at one version
     therefore stay valid exactly as long as what they were computed from.
     """
