@@ -228,7 +228,7 @@ class FaultRules:
             return {**kept, "next": kept["next"] + 1, "rules": [*kept["rules"], rule.stored()]}
 
         self._collection().update(_RULES, append)
-        return made[0]
+        return made[-1]  # a backend may run ``append`` again after a lost race: the last counts
 
     def list(self) -> list[Rule]:
         """The rules in force; the expired ones are dropped."""

@@ -25,7 +25,8 @@ from starlette.testclient import TestClient
 from starlette.types import ASGIApp
 
 from mockserver import MockServer, Settings
-from mockserver.state import Backend, open_backend
+from mockserver.state import Backend, Base, open_backend
+from mockserver.state.memory import MemoryBackend
 from mockserver.testing import RedisServer
 
 hypothesis_settings.register_profile("ci", derandomize=True, database=None)
@@ -44,6 +45,27 @@ class FakeClock:
 
     def advance(self, seconds: float) -> None:
         self.now += seconds
+
+
+class RaceLost(MemoryBackend):
+    """A backend whose next read-modify-write loses a race, as Redis' compare-and-set may:
+    ``change`` runs on the record as read, another process writes ``interfere`` of it meanwhile,
+    and ``change`` runs again on that; only the last result is stored."""
+
+    interfere: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+
+    def update(
+        self,
+        space: str,
+        key: Any,
+        change: Callable[[dict[str, Any]], dict[str, Any]],
+        base: Base,
+    ) -> tuple[int, dict[str, Any]]:
+        interfere, self.interfere = self.interfere, None
+        if interfere is not None:
+            super().update(space, key, lambda record: (change(dict(record)), record)[1], base)
+            super().update(space, key, interfere, base)
+        return super().update(space, key, change, base)
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,7 @@ from mockserver import MockServer
 from mockserver.errors import BadRequest, NotFound
 from mockserver.faults import Decision, FaultRules
 from mockserver.vendors import VENDORS
-from tests.conftest import FakeClock
+from tests.conftest import FakeClock, RaceLost
 
 
 def decide(rules: FaultRules, method: str, path: str) -> Decision:
@@ -222,3 +222,11 @@ def test_a_truncated_body_is_shorter_than_announced(live: httpx.Client) -> None:
         assert response.headers["content-length"] == str(len(whole.content))
         with pytest.raises(httpx.RemoteProtocolError, match=r"incomplete|closed"):
             response.read()
+
+
+def test_a_rule_added_after_a_lost_race_is_answered_as_it_was_stored(clock: FakeClock) -> None:
+    backend = RaceLost()
+    rules = FaultRules(clock, backend=backend)
+    backend.interfere = lambda kept: {**kept, "next": kept["next"] + 1}  # another worker's add
+    added = rules.add({"path": SESSIONS, "status": 500})
+    assert [rule.id for rule in rules.list()] == [added.id]

@@ -136,7 +136,9 @@ class Backend(Protocol):
         """Apply ``change`` to a copy of the current record and store what it answers.
 
         ``change`` runs while no other write can happen, so a check it makes holds when its
-        result is stored; if it raises, nothing is stored. It must not call the backend.
+        result is stored; if it raises, nothing is stored. It must not call the backend. It may
+        run more than once (Redis' compare-and-set runs it again on a record written meanwhile):
+        what it notes outside its result, the last run's note counts.
         KeyError: there is no such record.
         """
         ...

@@ -14,9 +14,10 @@ import pytest
 from starlette.testclient import TestClient
 
 from mockserver import MockServer
+from mockserver.admin import Control
 from mockserver.config import Settings
 from mockserver.vendors.superoffice.checks import _xml_differences
-from tests.conftest import Conforms, FakeClock, serving
+from tests.conftest import Conforms, FakeClock, RaceLost, serving
 from tests.test_sdk import run_sdk
 
 AGENT = "/superoffice/api/v1/Agents/Chat/"
@@ -119,6 +120,23 @@ def test_a_pick_up_makes_the_session_the_callers_and_the_list_shows_it(
     messages = call(client, conforms, "GetChatMessages", {"ChatSessionId": ident}).json()
     assert messages[-1]["SpecialType"] == "Welcome"
     assert messages[-1]["Author"] == "Dina Demo"
+
+
+def test_a_pick_up_that_lost_its_race_welcomes_nobody(clock: FakeClock) -> None:
+    """Another agent picks the session up between the read and the write of ours: the answer
+    is the session as they left it, and no welcome message is posted in our name."""
+    backend = RaceLost()
+    server = MockServer(Settings(clock=clock), control=Control(clock, backend))
+    ident = QUEUED[1]
+    with server.app.test_client() as client:
+        before = client.post(AGENT + "GetChatMessages", json={"ChatSessionId": ident}, auth=DEMO)
+        backend.interfere = lambda session: {**session, "Status": "UserLast"}
+        picked = client.post(AGENT + "PickUpChatSession", json={"ChatSessionId": ident}, auth=DEMO)
+        after = client.post(AGENT + "GetChatMessages", json={"ChatSessionId": ident}, auth=DEMO)
+    assert picked.status_code == 200, picked.text
+    assert picked.json()["Status"] == "UserLast"
+    assert picked.json()["LastMessage"] != "[SR_CHAT_WELCOME_MESSAGE]"
+    assert after.json() == before.json()
 
 
 @pytest.mark.parametrize("topic", [2, 3])

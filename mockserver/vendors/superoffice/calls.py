@@ -218,12 +218,15 @@ class ChatSessions(ChatMessages, ChatSaves):
             return self._answer(None, media_type, "ChatSessionEntityOrNull")
         now = self._now()
         rank = self._free_rank(me["AssociateId"])
-        won = []
+        won = False
 
         def answered(stored: dict[str, Any]) -> dict[str, Any]:
-            if stored["Status"] != "InQueue":
+            # A backend may run this again on a newer record (a compare-and-set that lost a
+            # race): what the last run saw is what was stored.
+            nonlocal won
+            won = stored["Status"] == "InQueue"
+            if not won:
                 return stored  # picked up meanwhile: the answer says whose it is
-            won.append(True)
             return chat.picked_up(stored, me["AssociateId"], rank, now)
 
         picked = await self._apply(ident, chat.RESPOND, answered)
