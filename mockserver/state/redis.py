@@ -69,13 +69,12 @@ class RedisBackend:
         self._address = urlunsplit(parts._replace(query=urlencode(query)))
         try:
             self.where += f":{parts.port or 6379}{parts.path}"
-            self._client = redis.Redis.from_url(self._address, **_TIMEOUTS)
+            self._sync = _Client(redis.Redis.from_url(self._address, **_TIMEOUTS))
         except ValueError as exc:
             raise StateError(self.where, f"not a Redis URL: {exc}") from None
         self.url = f"{self.where}?prefix={self.prefix}"
-        self._scripts = _Scripts(self._client.register_script)
         # An asyncio client's connections belong to the loop that made them.
-        self._loops: dict[asyncio.AbstractEventLoop, tuple[AsyncRedis, _Scripts]] = {}
+        self._loops: dict[asyncio.AbstractEventLoop, _Client] = {}
         self._logs = LogQueue(self._write_entries)
         self.stamp()  # reach it now: an unreachable Redis stops start-up, naming it
 
@@ -83,17 +82,17 @@ class RedisBackend:
 
     def seed(self, group: str, fingerprint: str, spaces: Sequence[str]) -> Seeding:
         with self._errors():
-            answer = self._scripts.seed(args=[self.prefix, group, fingerprint, *spaces])
+            answer = self._sync.seed(args=[self.prefix, group, fingerprint, *spaces])
         seeding: Seeding = answer.decode()
         return seeding
 
     def stamp(self) -> int:
         with self._errors():
-            return int(self._scripts.stamp(args=[self.prefix]))
+            return int(self._sync.stamp(args=[self.prefix]))
 
     def changes(self, since: int) -> Changes:
         with self._errors():
-            answer = self._scripts.changes(args=[self.prefix, since])
+            answer = self._sync.changes(args=[self.prefix, since])
         return _changes(since, answer)
 
     def put(self, space: str, key: Any, record: Record, base: Base) -> int:
@@ -108,7 +107,7 @@ class RedisBackend:
         field = _key(key)
         for _ in range(MAX_RETRIES):
             with self._errors():
-                kept, loaded = self._scripts.read(args=[self.prefix, space, field])
+                kept, loaded = self._sync.read(args=[self.prefix, space, field])
             version, updated = _changed(kept, loaded, key, change, base)
             stamp = self._call(_write_args("swap", space, key, updated, base, version))
             if stamp is not None:
@@ -120,7 +119,7 @@ class RedisBackend:
 
     def reset(self, spaces: Iterable[str]) -> int:
         with self._errors():
-            return int(self._scripts.reset(args=[self.prefix, "0", *spaces]))
+            return int(self._sync.reset(args=[self.prefix, "0", *spaces]))
 
     def load(self, spaces: Mapping[str, tuple[str, Sequence[Record]]]) -> int:
         """One script per space: a request may see one space loaded before the next one is.
@@ -132,12 +131,12 @@ class RedisBackend:
         for space, (key, records) in spaces.items():
             pairs = [item for r in records for item in (_key(r[key]), json_bytes(r))]
             with self._errors():
-                stamp = int(self._scripts.load(args=[self.prefix, space, *pairs]))
+                stamp = int(self._sync.load(args=[self.prefix, space, *pairs]))
         return stamp
 
     def incr(self, counter: str, by: int = 1) -> int:
         with self._errors():
-            return int(self._client.incrby(self._counter(counter), by))
+            return int(self._sync.client.incrby(self._counter(counter), by))
 
     def append(self, log: str, entry: Mapping[str, Any], limit: int) -> None:
         """Queued (:mod:`.queue`): a round trip per request would cost every read one more."""
@@ -146,27 +145,27 @@ class RedisBackend:
     def entries(self, log: str, limit: int) -> list[dict[str, Any]]:
         self._logs.flush()
         with self._errors():
-            found: Any = self._client.xrevrange(self._log(log), count=limit)
+            found: Any = self._sync.client.xrevrange(self._log(log), count=limit)
         return [orjson.loads(fields[b"e"]) for _, fields in found]
 
     def clear(self, log: str) -> int:
         self._logs.flush()
         with self._errors():
-            return int(self._scripts.clear(keys=[self._log(log)], args=[self.prefix]))
+            return int(self._sync.clear(keys=[self._log(log)], args=[self.prefix]))
 
     def close(self) -> None:
         self._logs.close()
-        self._client.close()
+        self._sync.client.close()
 
     # -- the same on the event loop, through the asyncio client ---------------------------------
 
     async def astamp(self) -> int:
         with self._errors():
-            return int(await self._on_loop()[1].stamp(args=[self.prefix]))
+            return int(await self._on_loop().stamp(args=[self.prefix]))
 
     async def achanges(self, since: int) -> Changes:
         with self._errors():
-            answer = await self._on_loop()[1].changes(args=[self.prefix, since])
+            answer = await self._on_loop().changes(args=[self.prefix, since])
         return _changes(since, answer)
 
     async def aput(self, space: str, key: Any, record: Record, base: Base) -> int:
@@ -178,7 +177,7 @@ class RedisBackend:
     async def aupdate(
         self, space: str, key: Any, change: Callable[[Record], Record], base: Base
     ) -> tuple[int, Record]:
-        field, scripts = _key(key), self._on_loop()[1]
+        field, scripts = _key(key), self._on_loop()
         for _ in range(MAX_RETRIES):
             with self._errors():
                 kept, loaded = await scripts.read(args=[self.prefix, space, field])
@@ -193,29 +192,28 @@ class RedisBackend:
 
     async def aincr(self, counter: str, by: int = 1) -> int:
         with self._errors():
-            return int(await self._on_loop()[0].incrby(self._counter(counter), by))
+            return int(await self._on_loop().client.incrby(self._counter(counter), by))
 
     # -- helpers -------------------------------------------------------------------------------
 
-    def _on_loop(self) -> tuple[AsyncRedis, _Scripts]:
+    def _on_loop(self) -> _Client:
         """The asyncio client of the running loop (made on its first call)."""
         loop = asyncio.get_running_loop()
         found = self._loops.get(loop)
         if found is None:
             # Loops that ended (a test client's) take their clients with them.
             self._loops = {kept: v for kept, v in self._loops.items() if not kept.is_closed()}
-            client = AsyncRedis.from_url(self._address, **_TIMEOUTS)
-            found = self._loops[loop] = (client, _Scripts(client.register_script))
+            found = self._loops[loop] = _Client(AsyncRedis.from_url(self._address, **_TIMEOUTS))
         return found
 
     def _call(self, args: list[Any]) -> int | None:
         with self._errors():
-            stamp = self._scripts.write(args=[self.prefix, *args])
+            stamp = self._sync.write(args=[self.prefix, *args])
         return None if stamp is None else int(stamp)
 
     async def _acall(self, args: list[Any]) -> int | None:
         with self._errors():
-            stamp = await self._on_loop()[1].write(args=[self.prefix, *args])
+            stamp = await self._on_loop().write(args=[self.prefix, *args])
         return None if stamp is None else int(stamp)
 
     def _contended(self, space: str, key: Any) -> StateError:
@@ -224,7 +222,7 @@ class RedisBackend:
     def _write_entries(self, queued: Sequence[Entry]) -> None:
         """One round trip for the batch; exact trimming, so a log holds its documented size."""
         with self._errors():
-            pipeline = self._client.pipeline(transaction=False)
+            pipeline = self._sync.client.pipeline(transaction=False)
             for log, body, limit in queued:
                 pipeline.xadd(self._log(log), {"e": body}, maxlen=limit, approximate=False)
             pipeline.execute()
@@ -257,10 +255,12 @@ _TIMEOUTS: dict[str, Any] = {
 }
 
 
-class _Scripts:
-    """The scripts, registered with one client (synchronous or asyncio)."""
+class _Client:
+    """A redis-py client (synchronous or asyncio) and the scripts registered with it."""
 
-    def __init__(self, register: Callable[[str], Any]) -> None:
+    def __init__(self, client: Any) -> None:
+        self.client = client
+        register = client.register_script
         self.changes, self.stamp, self.read = register(CHANGES), register(STAMP), register(READ)
         self.write, self.reset, self.load = register(WRITE), register(RESET), register(LOAD)
         self.seed, self.clear = register(SEED), register(CLEAR)
