@@ -173,15 +173,17 @@ class Store:
             collection._apply(change.key, change.record)
         self._seen = changes.stamp if changes.everything else max(self._seen, changes.stamp)
 
-    def _share(self, since: int, changes: Changes) -> None:
+    def _share(self, since: int, changes: Changes, written: str | None = None) -> None:
         """The same changes for this process's other stores on the backend that stood at
         ``since`` (the fault rules', the spent tokens'): a request pays one catch-up, not one
-        per store it consults."""
+        per store it consults. ``written``: the changes are one write to that space, whose
+        record they do not carry; a store that keeps the space reads it itself."""
         for other in _neighbours(self.backend):
-            if other is not self and other._seen == since:
-                with other._lock:
-                    if other._seen == since:
-                        other._take(since, changes)
+            if other is self or other._seen != since or written in other._spaces:
+                continue
+            with other._lock:
+                if other._seen == since:
+                    other._take(since, changes)
 
     def wrote(self, collection: Collection, stamp: int, key: Any, record: Record | None) -> None:
         """After a write through the backend: take it, and whatever came before it."""
@@ -202,13 +204,9 @@ class Store:
                 return False
             collection._apply(key, record)
             self._seen = stamp
-        # The write changed one space: the other stores that were as far along and do not keep
-        # it have nothing to catch up with.
-        for other in _neighbours(self.backend):
-            if other._seen == stamp - 1 and collection.space not in other._spaces:
-                with other._lock:
-                    if other._seen == stamp - 1:
-                        other._seen = stamp
+        # The write changed one space: nothing new for the stores that were as far along and
+        # do not keep it.
+        self._share(stamp - 1, Changes(stamp), written=collection.space)
         return True
 
     def refresh(self, stamp: int | None = None) -> None:
