@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ from mockserver.cli import main
 from mockserver.config import Settings
 from mockserver.errors import StateError
 from mockserver.state import open_backend
-from mockserver.state.redis import RedisBackend
+from mockserver.state.redis import FreshReads, RedisBackend
 from mockserver.store import Store
 from mockserver.testing import RedisServer
 from mockserver.vendors.hapihub.generator import DEMO_ACCOUNTS
@@ -118,6 +119,84 @@ def test_a_request_reaches_redis_through_the_asyncio_client_only(
         answered = [client.get(SESSIONS, headers=DOCTOR_TOKEN).status_code for _ in range(4)]
         assert answered == [200, 503, 200, 503]
     assert blocking == []
+
+
+class FakeStamp:
+    """A stamp read as Redis answers it: with the stamp it holds when the read reaches it."""
+
+    def __init__(self) -> None:
+        self.stamp = 0
+        self.down = False
+        self.sent: list[int] = []
+        self.first_answer = asyncio.Event()  # the first read waits for it: it is on its way
+
+    async def read(self) -> int:
+        if self.down:
+            self.sent.append(-1)
+            raise StateError("redis://fake", "cannot reach Redis")
+        self.sent.append(self.stamp)
+        if len(self.sent) == 1:
+            await self.first_answer.wait()
+        else:
+            await asyncio.sleep(0)
+        return self.sent[-1]
+
+
+async def while_the_first_read_is_on_its_way(
+    redis: FakeStamp, change: Callable[[], None], callers: int
+) -> tuple[int, list[int | BaseException]]:
+    """The first caller's read is sent; ``change`` happens; ``callers`` more ask; it answers."""
+    reads = FreshReads(redis.read)
+    first = asyncio.create_task(reads())
+    await asyncio.sleep(0)
+    assert len(redis.sent) == 1
+    change()
+    later = [asyncio.create_task(reads()) for _ in range(callers)]
+    await asyncio.sleep(0)
+    redis.first_answer.set()
+    return await first, await asyncio.gather(*later, return_exceptions=True)
+
+
+def test_a_stamp_read_on_its_way_answers_nobody_who_asked_after_it_was_sent() -> None:
+    """Guarantee 1 with shared reads: a write acknowledged while a read was on its way may be
+    missing from its answer, so the requests that arrived after it take the next read (one
+    for all of them), never that one."""
+    redis = FakeStamp()
+
+    def acknowledge_a_write() -> None:
+        redis.stamp = 1
+
+    first, later = asyncio.run(while_the_first_read_is_on_its_way(redis, acknowledge_a_write, 3))
+    assert (first, later) == (0, [1, 1, 1])
+    assert redis.sent == [0, 1]
+
+
+def test_a_caller_alone_sends_its_own_read() -> None:
+    async def one_after_another() -> list[int]:
+        reads, answers = FreshReads(redis.read), []
+        for stamp in (1, 2, 3):
+            redis.stamp = stamp
+            answers.append(await reads())
+        return answers
+
+    redis = FakeStamp()
+    redis.first_answer.set()
+    assert asyncio.run(one_after_another()) == [1, 2, 3]
+    assert redis.sent == [1, 2, 3]
+
+
+def test_a_failed_stamp_read_fails_every_caller_it_would_have_answered_at_once() -> None:
+    """Redis gone: the requests sharing a read get its 503 together; none sends a read of its
+    own to wait for the same failure again."""
+    redis = FakeStamp()
+
+    def redis_goes_down() -> None:
+        redis.down = True
+
+    first, later = asyncio.run(while_the_first_read_is_on_its_way(redis, redis_goes_down, 3))
+    assert first == 0
+    assert [type(error) for error in later] == [StateError] * 3
+    assert redis.sent == [0, -1]
 
 
 def test_redis_down_is_a_503_and_back_up_serves_what_was_written(
