@@ -3,6 +3,10 @@
 * CPU per request inside the app (as ``inprocess.py`` measures it), HAPI Hub's reads and writes,
   with the state in memory, in a SQLite file and in a Redis on loopback (Debian's
   ``redis-server``, started here); the ratio to memory is what the backend adds.
+* Read throughput of one worker on each backend under the same wrk load: what the targets are
+  stated in. Unlike the in-process figure, concurrent requests overlap their waits, and the
+  requests on one loop share a Redis stamp read (``FreshReads``); the backend's own processes
+  (Redis, SQLite's journal thread) take CPU from the same cores as wrk.
 * Throughput of ``serve --workers 2`` against one worker, both on SQLite, under the same wrk
   load (only where wrk is installed; how many cores were free for it is the machine line's).
 * Start-up at 100k HAPI Hub sessions from a SQLite state that already holds them (warm: the
@@ -33,7 +37,15 @@ from .scale import fixture_folder
 from .servers import free_port, rss_mb, serve
 from .tools import BENCHMARKS, Tools
 
-__all__ = ["Backends", "Started", "Workers", "measure_backends", "measure_start", "measure_workers"]
+__all__ = [
+    "Backends",
+    "Started",
+    "Workers",
+    "measure_backends",
+    "measure_read_throughput",
+    "measure_start",
+    "measure_workers",
+]
 
 API = "hapihub"
 
@@ -41,8 +53,9 @@ API = "hapihub"
 @dataclass(frozen=True)
 class Backends:
     call: str
-    us: dict[str, float]
-    """CPU µs per request by backend: memory, sqlite, redis."""
+    figures: dict[str, float]
+    """One figure per backend (memory, sqlite, redis): CPU µs per request, or requests per
+    second."""
 
 
 @dataclass(frozen=True)
@@ -85,6 +98,39 @@ def measure_backends(requests: int) -> list[Backends]:
             redis.stop()
     return [
         Backends(call.name, {name: costs[i] for name, costs in measured.items()})
+        for i, call in enumerate(calls)
+    ]
+
+
+def measure_read_throughput(load: Load, tools: Tools, work: Path) -> list[Backends]:
+    """wrk against one worker with its state in memory, in a SQLite file and in a Redis:
+    requests per second of each HAPI Hub read."""
+    if shutil.which("wrk") is None:
+        return []
+    with TestClient(MockServer(Settings()).app) as client:
+        calls = [c for c in mix_for(API, client) if c.method == "GET"]
+    folder = work / "state-throughput"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    redis = RedisServer(folder)
+    redis.start()
+    try:
+        states = {
+            "memory": "memory",
+            "sqlite": f"sqlite:{folder / 'state.db'}",
+            "redis": redis.url("throughput"),
+        }
+        measured: dict[str, list[float]] = {}
+        for name, state in states.items():
+            port = free_port()
+            command = [*tools.mock_command(port), "--state", state]
+            with serve(f"mock-{name}", command, port, work / "logs") as mock:
+                runs = [run_wrk(mock.url + mock_url(c), c, load) for c in calls]
+            measured[name] = [run.requests_per_second for run in runs]
+    finally:
+        redis.stop()
+    return [
+        Backends(call.name, {name: rates[i] for name, rates in measured.items()})
         for i, call in enumerate(calls)
     ]
 
@@ -140,10 +186,27 @@ def backends_table(rows: list[Backends]) -> str:
         "|---|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
-        memory, sqlite, redis = r.us["memory"], r.us["sqlite"], r.us["redis"]
+        memory, sqlite, redis = r.figures["memory"], r.figures["sqlite"], r.figures["redis"]
         lines.append(
             f"| {r.call} | {memory:,.0f} | {sqlite:,.0f} | {redis:,.0f} | "
             f"{sqlite / memory:.2f}× | {redis / memory:.2f}× |"
+        )
+    return "\n".join(lines)
+
+
+def read_throughput_table(rows: list[Backends]) -> str:
+    if not rows:
+        return "(wrk is not installed: `make bench` installs it)"
+    lines = [
+        "| HAPI Hub call | memory r/s | SQLite r/s | Redis r/s | SQLite / memory "
+        "(target ≥ 90 %) | Redis / memory (target ≥ 70 %) |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        memory, sqlite, redis = r.figures["memory"], r.figures["sqlite"], r.figures["redis"]
+        lines.append(
+            f"| {r.call} | {memory:,.0f} | {sqlite:,.0f} | {redis:,.0f} | "
+            f"{sqlite / memory:.0%} | {redis / memory:.0%} |"
         )
     return "\n".join(lines)
 
@@ -177,6 +240,8 @@ def report(load: Load, tools: Tools, work: Path, *, requests: int, size: int) ->
     """Every figure of this module, as the section of the benchmark report."""
     parts = ["### CPU per request by state backend (in-process)", ""]
     parts += [backends_table(measure_backends(requests)), ""]
+    parts += ["### Read throughput of one worker by state backend (wrk)", ""]
+    parts += [read_throughput_table(measure_read_throughput(load, tools, work)), ""]
     parts += ["### serve --workers 2 against 1 (SQLite, wrk)", ""]
     parts += [workers_table(measure_workers(load, tools, work)), ""]
     parts += ["### Warm start", "", start_line(measure_start(size, tools, work))]

@@ -254,6 +254,18 @@ def test_logs_are_bounded_newest_first_and_clearable(make_backend: MakeBackend) 
     assert backend.entries("other", 10) == [{"n": 99}]
 
 
+def test_a_log_whose_size_changed_keeps_its_newest_entries(make_backend: MakeBackend) -> None:
+    """A server restarted with another journal size on the same state."""
+    backend = make_backend()
+    for n in range(5):
+        backend.append("journal", {"n": n}, limit=3)
+    for n in range(5, 7):
+        backend.append("journal", {"n": n}, limit=4)
+    assert backend.entries("journal", 10) == [{"n": n} for n in (6, 5, 4, 3)]
+    backend.append("journal", {"n": 7}, limit=2)
+    assert backend.entries("journal", 10) == [{"n": 7}, {"n": 6}]
+
+
 def test_a_request_reads_its_own_writes_whatever_others_wrote_since_it_began(
     make_backend: MakeBackend,
 ) -> None:

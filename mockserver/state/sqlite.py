@@ -48,10 +48,24 @@ CREATE TABLE IF NOT EXISTS records (
 CREATE INDEX IF NOT EXISTS records_by_stamp ON records (stamp);
 CREATE TABLE IF NOT EXISTS fingerprints (grp TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS logs (
-    log TEXT NOT NULL, n INTEGER NOT NULL, body BLOB NOT NULL, PRIMARY KEY (log, n)
+-- A log is a ring: entry n of a log of size L is row (log, n % L), written over in place.
+-- Replacing a row costs about half of inserting it and deleting the one that fell off.
+CREATE TABLE IF NOT EXISTS entries (
+    log TEXT NOT NULL, slot INTEGER NOT NULL, n INTEGER NOT NULL, body BLOB NOT NULL,
+    PRIMARY KEY (log, slot)
+);
+CREATE TABLE IF NOT EXISTS log_heads (
+    log TEXT PRIMARY KEY, last INTEGER NOT NULL, size INTEGER NOT NULL
 ) WITHOUT ROWID;
 """
+
+# Before 2026-12-04 a log was a table of (log, n) rows, inserted and trimmed: its entries move
+# to the ring, in slots that the first write of each log puts in their places.
+_LEGACY_LOGS = (
+    "INSERT INTO entries (log, slot, n, body) SELECT log, n, n, body FROM logs",
+    "INSERT INTO log_heads (log, last, size) SELECT log, max(n), 0 FROM logs GROUP BY log",
+    "DROP TABLE logs",
+)
 
 
 class SQLiteBackend(Direct):
@@ -73,6 +87,9 @@ class SQLiteBackend(Direct):
                 with self._write():
                     for statement in _SCHEMA.split(";"):
                         if statement.strip():
+                            self._db.execute(statement)
+                    if self._one("SELECT 1 FROM sqlite_master WHERE name = 'logs'"):
+                        for statement in _LEGACY_LOGS:
                             self._db.execute(statement)
         except OSError as exc:
             raise StateError(str(path), f"cannot create the state file: {exc}") from None
@@ -186,14 +203,16 @@ class SQLiteBackend(Direct):
         self._logs.flush()
         with self._errors():
             rows = self._db.execute(
-                "SELECT body FROM logs WHERE log = ? ORDER BY n DESC LIMIT ?", (log, limit)
+                "SELECT body FROM entries WHERE log = ?1 AND n > "
+                "(SELECT last FROM log_heads WHERE log = ?1) - ?2 ORDER BY n DESC",
+                (log, limit),
             ).fetchall()
         return [orjson.loads(body) for (body,) in rows]
 
     def clear(self, log: str) -> int:
         self._logs.flush()
         with self._write():
-            return self._db.execute("DELETE FROM logs WHERE log = ?", (log,)).rowcount
+            return self._db.execute("DELETE FROM entries WHERE log = ?", (log,)).rowcount
 
     def close(self) -> None:
         self._logs.close()
@@ -204,19 +223,38 @@ class SQLiteBackend(Direct):
 
     def _write_entries(self, queued: Sequence[Entry]) -> None:
         with self._write():
-            last: dict[str, tuple[int, int]] = {}
-            rows = []
-            for log, body, limit in queued:
-                n = last[log][0] + 1 if log in last else self._last(log) + 1
-                rows.append((log, n, body))
-                last[log] = (n, limit)
-            self._db.executemany("INSERT INTO logs (log, n, body) VALUES (?, ?, ?)", rows)
-            # Entries are numbered 1, 2, … per log: this drops exactly what falls off the end.
-            for log, (n, limit) in last.items():
-                self._db.execute("DELETE FROM logs WHERE log = ? AND n <= ?", (log, n - limit))
+            rings: dict[str, tuple[int, int]] = {}  # log -> its last entry's number, its size
+            rows: list[tuple[str, int, int, bytes]] = []
+            for log, body, size in queued:
+                last, was = rings[log] if log in rings else self._head(log)
+                if was != size:  # a new log, or a server with another journal size
+                    self._put_entries(rows)
+                    rows = []
+                    self._resize(log, last, size)
+                rows.append((log, (last + 1) % size, last + 1, body))
+                rings[log] = (last + 1, size)
+            self._put_entries(rows)
+            self._db.executemany(
+                "INSERT OR REPLACE INTO log_heads (log, last, size) VALUES (?, ?, ?)",
+                [(log, last, size) for log, (last, size) in rings.items()],
+            )
 
-    def _last(self, log: str) -> int:
-        return int(self._one("SELECT max(n) FROM logs WHERE log = ?", log)[0] or 0)
+    def _head(self, log: str) -> tuple[int, int]:
+        """The number of the log's last entry and the size of its ring (0, 0 for a new log)."""
+        row = self._one("SELECT last, size FROM log_heads WHERE log = ?", log)
+        return (0, 0) if row is None else (int(row[0]), int(row[1]))
+
+    def _put_entries(self, rows: Sequence[tuple[str, int, int, bytes]]) -> None:
+        self._db.executemany(
+            "INSERT OR REPLACE INTO entries (log, slot, n, body) VALUES (?, ?, ?, ?)", rows
+        )
+
+    def _resize(self, log: str, last: int, size: int) -> None:
+        """Keep the log's newest ``size`` entries, each in its slot of a ring that long."""
+        self._db.execute("DELETE FROM entries WHERE log = ? AND n <= ?", (log, last - size))
+        # Through negative slots (no slot is otherwise), so no two rows share one on the way.
+        self._db.execute("UPDATE entries SET slot = -1 - n WHERE log = ?", (log,))
+        self._db.execute("UPDATE entries SET slot = n % ? WHERE log = ?", (size, log))
 
     # -- inside a transaction ------------------------------------------------------------------
 

@@ -90,6 +90,30 @@ def test_changed_fixtures_reseed_their_vendor_and_keep_the_others(tmp_path: Path
     changed.control.backend.close()
 
 
+def test_a_journal_kept_before_the_ring_is_read_and_written_on_as_it_was(tmp_path: Path) -> None:
+    """A state file from before logs were rings (a table of inserted and trimmed rows)."""
+    file = tmp_path / "state.db"
+    with sqlite3.connect(file) as db:
+        db.execute(
+            "CREATE TABLE logs (log TEXT NOT NULL, n INTEGER NOT NULL, body BLOB NOT NULL, "
+            "PRIMARY KEY (log, n)) WITHOUT ROWID"
+        )
+        db.executemany(
+            "INSERT INTO logs VALUES (?, ?, ?)",
+            [("journal", n, b'{"n": %d}' % n) for n in range(3, 7)] + [("other", 1, b"{}")],
+        )
+    db.close()
+    backend = SQLiteBackend(file)
+    assert backend.entries("journal", 10) == [{"n": n} for n in (6, 5, 4, 3)]
+    assert backend.entries("other", 10) == [{}]
+    backend.append("journal", {"n": 7}, limit=3)
+    assert backend.entries("journal", 10) == [{"n": n} for n in (7, 6, 5)]
+    backend.close()
+    with sqlite3.connect(file) as db:
+        assert db.execute("SELECT name FROM sqlite_master WHERE name = 'logs'").fetchall() == []
+    db.close()
+
+
 def test_a_corrupt_state_file_stops_serve_naming_the_file(tmp_path: Path) -> None:
     file = tmp_path / "state.db"
     file.write_bytes(b"this is not a database" * 100)
