@@ -180,33 +180,23 @@ def measure_start(size: int, tools: Tools, work: Path) -> Started:
     return Started(size, seconds[0], seconds[1], cpu, rss)
 
 
-def backends_table(rows: list[Backends]) -> str:
-    lines = [
-        "| HAPI Hub call | memory µs | SQLite µs | Redis µs | SQLite / memory | Redis / memory |",
-        "|---|---:|---:|---:|---:|---:|",
-    ]
-    for r in rows:
-        memory, sqlite, redis = r.figures["memory"], r.figures["sqlite"], r.figures["redis"]
-        lines.append(
-            f"| {r.call} | {memory:,.0f} | {sqlite:,.0f} | {redis:,.0f} | "
-            f"{sqlite / memory:.2f}× | {redis / memory:.2f}× |"
-        )
-    return "\n".join(lines)
-
-
-def read_throughput_table(rows: list[Backends]) -> str:
+def backends_table(rows: list[Backends], *, throughput: bool = False) -> str:
+    """A column per backend and each one's ratio to memory: of CPU µs per request (a cost, as
+    ×), or of requests per second (a share, as %, beside the targets)."""
     if not rows:
         return "(wrk is not installed: `make bench` installs it)"
+    unit, ratio = ("r/s", "{:.0%}") if throughput else ("µs", "{:.2f}×")
+    targets = (" (target ≥ 90 %)", " (target ≥ 70 %)") if throughput else ("", "")
     lines = [
-        "| HAPI Hub call | memory r/s | SQLite r/s | Redis r/s | SQLite / memory "
-        "(target ≥ 90 %) | Redis / memory (target ≥ 70 %) |",
+        f"| HAPI Hub call | memory {unit} | SQLite {unit} | Redis {unit} | "
+        f"SQLite / memory{targets[0]} | Redis / memory{targets[1]} |",
         "|---|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         memory, sqlite, redis = r.figures["memory"], r.figures["sqlite"], r.figures["redis"]
         lines.append(
             f"| {r.call} | {memory:,.0f} | {sqlite:,.0f} | {redis:,.0f} | "
-            f"{sqlite / memory:.0%} | {redis / memory:.0%} |"
+            f"{ratio.format(sqlite / memory)} | {ratio.format(redis / memory)} |"
         )
     return "\n".join(lines)
 
@@ -241,7 +231,7 @@ def report(load: Load, tools: Tools, work: Path, *, requests: int, size: int) ->
     parts = ["### CPU per request by state backend (in-process)", ""]
     parts += [backends_table(measure_backends(requests)), ""]
     parts += ["### Read throughput of one worker by state backend (wrk)", ""]
-    parts += [read_throughput_table(measure_read_throughput(load, tools, work)), ""]
+    parts += [backends_table(measure_read_throughput(load, tools, work), throughput=True), ""]
     parts += ["### serve --workers 2 against 1 (SQLite, wrk)", ""]
     parts += [workers_table(measure_workers(load, tools, work)), ""]
     parts += ["### Warm start", "", start_line(measure_start(size, tools, work))]
