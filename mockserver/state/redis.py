@@ -286,7 +286,7 @@ class FreshReads:
     A request must see every write acknowledged before it arrived (guarantee 1), so it may not
     take the answer of a read already on its way: Redis may have answered that one before the
     write. It may take the next one, which it shares with every request that arrived meanwhile.
-    Under load a loop's requests so share a round trip (at 16 connections, one read served
+    So under load the requests on a loop share round trips (at 16 connections one read served
     about 15 requests) instead of each paying its own; a request alone reads as before.
     A read that fails fails for the callers it would have answered: none of them waits to
     fail again on its own read.
