@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable
-from contextlib import ExitStack
+from collections.abc import AsyncIterator, Callable
+from contextlib import ExitStack, asynccontextmanager
 
 import orjson
 from connexion import AsyncApp
@@ -23,6 +23,7 @@ from connexion.exceptions import ProblemException
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from connexion.middleware import MiddlewarePosition
 from connexion.resolver import Resolver
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -117,12 +118,19 @@ class MockServer:
         if check:
             verdicts.record(checked)
 
+    @asynccontextmanager
+    async def _lifespan(self, app: object) -> AsyncIterator[None]:
+        """As the server stops, the journal entries still queued are written: they wait up to
+        50 ms to go out together, and a worker process ends without waiting for its threads."""
+        yield
+        await run_in_threadpool(self.control.backend.flush)
+
     def _fixture_file(self, vendor: str) -> Callable[[str], str]:
         folder = self.settings.fixtures_dir / vendor
         return lambda collection: str(folder / f"{collection}.json")
 
     def _build(self) -> AsyncApp:
-        app = AsyncApp(__name__)
+        app = AsyncApp(__name__, lifespan=self._lifespan)
         for api in self.apis.values():
             app.add_api(
                 api.served_document,

@@ -176,6 +176,12 @@ class Backend(Protocol):
         """Empty a log; answer how many entries it had."""
         ...
 
+    def flush(self) -> None:
+        """Write the log entries still queued, now: the server calls it as it stops, since a
+        worker process does not wait for the thread that writes them. Never raises (as
+        :meth:`append`)."""
+        ...
+
     def close(self) -> None: ...
 
     # -- the same, for a request on the event loop ---------------------------------------------

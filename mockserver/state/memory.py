@@ -142,6 +142,9 @@ class MemoryBackend(Direct):
         with self._lock:
             return len(self._logs.pop(log, ()))
 
+    def flush(self) -> None:
+        """Nothing waits: every entry is in the log when :meth:`append` returns."""
+
     def close(self) -> None:
         """Nothing to release: the state goes with the object."""
 

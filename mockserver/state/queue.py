@@ -50,6 +50,14 @@ class LogQueue:
         if queued:
             self._write(queued)
 
+    def write_queued(self) -> None:
+        """Write what is queued now; what the backend cannot take is logged as lost (the
+        requests it records were answered)."""
+        try:
+            self.flush()
+        except StateError as exc:
+            logger.error("journal entries lost: %s", exc.message)
+
     def close(self) -> None:
         """Write what is left and stop the thread."""
         self._closing.set()
@@ -58,9 +66,6 @@ class LogQueue:
 
     def _flush_often(self) -> None:
         while not self._closing.wait(FLUSH_INTERVAL):
-            try:
-                self.flush()
-            except StateError as exc:  # the requests were answered; their entries are lost
-                logger.error("journal entries lost: %s", exc.message)
+            self.write_queued()
         with contextlib.suppress(StateError):
             self.flush()

@@ -155,6 +155,9 @@ class RedisBackend:
         with self._errors():
             return int(self._sync.clear(keys=[self._log(log)], args=[self.prefix]))
 
+    def flush(self) -> None:
+        self._logs.write_queued()
+
     def close(self) -> None:
         self._logs.close()
         self._sync.client.close()

@@ -214,6 +214,9 @@ class SQLiteBackend(Direct):
         with self._write():
             return self._db.execute("DELETE FROM entries WHERE log = ?", (log,)).rowcount
 
+    def flush(self) -> None:
+        self._logs.write_queued()
+
     def close(self) -> None:
         self._logs.close()
         with self._lock:
