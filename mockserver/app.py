@@ -121,9 +121,11 @@ class MockServer:
     @asynccontextmanager
     async def _lifespan(self, app: object) -> AsyncIterator[None]:
         """As the server stops, the journal entries still queued are written: they wait up to
-        50 ms to go out together, and a worker process ends without waiting for its threads."""
+        50 ms to go out together, and a worker process ends without waiting for its threads.
+        Then the loop's connections to the state are closed."""
         yield
         await run_in_threadpool(self.control.backend.flush)
+        await self.control.backend.aclose()
 
     def _fixture_file(self, vendor: str) -> Callable[[str], str]:
         folder = self.settings.fixtures_dir / vendor

@@ -202,6 +202,10 @@ class Backend(Protocol):
 
     async def aincr(self, counter: str, by: int = 1) -> int: ...
 
+    async def aclose(self) -> None:
+        """Release what the running event loop holds (the server calls it as it stops)."""
+        ...
+
 
 class Direct:
     """The event loop's methods of a backend whose work costs less than a hop to a thread
@@ -231,6 +235,9 @@ class Direct:
 
     async def aincr(self: Backend, counter: str, by: int = 1) -> int:
         return self.incr(counter, by)
+
+    async def aclose(self: Backend) -> None:
+        """Nothing belongs to a loop: the synchronous methods serve it."""
 
 
 def space(vendor: str, collection: str, namespace: str = "") -> str:

@@ -198,6 +198,12 @@ class RedisBackend:
         with self._errors():
             return int(await self._on_loop().client.incrby(self._counter(counter), by))
 
+    async def aclose(self) -> None:
+        """Close the running loop's client and its connections."""
+        found = self._loops.pop(asyncio.get_running_loop(), None)
+        if found is not None:
+            await found.client.aclose()
+
     # -- helpers -------------------------------------------------------------------------------
 
     def _on_loop(self) -> _LoopClient:

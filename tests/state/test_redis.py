@@ -121,6 +121,22 @@ def test_a_request_reaches_redis_through_the_asyncio_client_only(
     assert blocking == []
 
 
+def test_a_stopping_server_closes_its_loop_s_connections(redis_server: RedisServer) -> None:
+    server = MockServer(Settings(state=redis_server.url()))
+    watcher = redis.Redis.from_url(redis_server.url().partition("?")[0])
+
+    def connections() -> int:
+        return len(watcher.client_list())
+
+    before = connections()
+    with TestClient(server.app) as client:
+        assert client.get(SESSIONS, headers=DOCTOR_TOKEN).status_code == 200
+        assert connections() > before  # the loop's asyncio client
+    assert connections() == before
+    server.control.backend.close()
+    watcher.close()
+
+
 class FakeStamp:
     """A stamp read as Redis answers it: with the stamp it holds when the read reaches it."""
 
