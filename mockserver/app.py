@@ -118,14 +118,18 @@ class MockServer:
         if check:
             verdicts.record(checked)
 
-    @asynccontextmanager
-    async def _lifespan(self, app: object) -> AsyncIterator[None]:
-        """As the server stops, the journal entries still queued are written: they wait up to
-        50 ms to go out together, and a worker process ends without waiting for its threads.
-        Then the loop's connections to the state are closed."""
-        yield
+    async def stop(self) -> None:
+        """What the server does as it stops (its ASGI lifespan's shutdown): the journal entries
+        still queued are written, since they wait up to 50 ms to go out together and a worker
+        process ends without waiting for its threads; then the loop's connections to the
+        state are closed."""
         await run_in_threadpool(self.control.backend.flush)
         await self.control.backend.aclose()
+
+    @asynccontextmanager
+    async def _lifespan(self, app: object) -> AsyncIterator[None]:
+        yield
+        await self.stop()
 
     def _fixture_file(self, vendor: str) -> Callable[[str], str]:
         folder = self.settings.fixtures_dir / vendor

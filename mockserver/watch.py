@@ -84,6 +84,7 @@ class Reloading:
                 self.stop()
                 if task is not None:
                     await task
+                await self.server.stop()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 

@@ -8,17 +8,20 @@ from starlette.testclient import TestClient
 
 from mockserver import MockServer, Settings
 from mockserver.state import open_backend, queue
+from mockserver.watch import Reloading
 from tests.state.conftest import DOCTOR_TOKEN, SESSIONS
 
 
+@pytest.mark.parametrize("watching", [False, True], ids=["serve", "serve --watch"])
 def test_a_stopping_server_writes_the_entries_still_queued(
-    shared_state: str, monkeypatch: pytest.MonkeyPatch
+    shared_state: str, monkeypatch: pytest.MonkeyPatch, watching: bool
 ) -> None:
     """The thread writing entries waits an hour here: only the server's shutdown (its ASGI
     lifespan, which every worker process runs as it stops) can have written them."""
     monkeypatch.setattr(queue, "FLUSH_INTERVAL", 3600.0)
-    server = MockServer(Settings(state=shared_state))
-    with TestClient(server.app) as client:
+    settings = Settings(state=shared_state)
+    server = Reloading(settings) if watching else MockServer(settings)
+    with TestClient(server if isinstance(server, Reloading) else server.app) as client:
         for n in range(3):
             answer = client.get(SESSIONS, params={"room": f"r{n}"}, headers=DOCTOR_TOKEN)
             assert answer.status_code == 200, answer.text
