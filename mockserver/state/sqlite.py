@@ -212,6 +212,8 @@ class SQLiteBackend(Direct):
     def clear(self, log: str) -> int:
         self._logs.flush()
         with self._write():
+            # The head too: an expired namespace's log leaves nothing behind.
+            self._db.execute("DELETE FROM log_heads WHERE log = ?", (log,))
             return self._db.execute("DELETE FROM entries WHERE log = ?", (log,)).rowcount
 
     def flush(self) -> None:

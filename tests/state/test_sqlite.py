@@ -114,6 +114,23 @@ def test_a_journal_kept_before_the_ring_is_read_and_written_on_as_it_was(tmp_pat
     db.close()
 
 
+def test_a_cleared_log_leaves_no_row_behind(tmp_path: Path) -> None:
+    """An expired namespace clears its journal: nothing of it may stay in the file."""
+    file = tmp_path / "state.db"
+    backend = SQLiteBackend(file)
+    backend.append("ns:journal", {"n": 1}, limit=3)
+    backend.append("journal", {"n": 2}, limit=3)
+    assert backend.clear("ns:journal") == 1
+    backend.close()
+    with sqlite3.connect(file) as db:
+        logs = {
+            table: db.execute(f"SELECT DISTINCT log FROM {table}").fetchall()
+            for table in ("entries", "log_heads")
+        }
+    db.close()
+    assert logs == {"entries": [("journal",)], "log_heads": [("journal",)]}
+
+
 def test_a_corrupt_state_file_stops_serve_naming_the_file(tmp_path: Path) -> None:
     file = tmp_path / "state.db"
     file.write_bytes(b"this is not a database" * 100)
