@@ -162,6 +162,17 @@ class Collection:
         store.wrote(self, stamp, key, updated)
         return updated
 
+    def delete(self, key: Any) -> Record | None:
+        """Remove the record with this key; the record removed, or None when there was none."""
+        store = self._owner()
+        old = self.get(key)
+        stamp = store.backend.delete(self.space, key, store.base(self))
+        if stamp is None:
+            store.refresh()
+            return None
+        store.wrote(self, stamp, key, None)
+        return old
+
     async def aput(self, record: Record) -> Record:
         """:meth:`put`, on the event loop."""
         store = self._owner()
@@ -203,17 +214,6 @@ class Collection:
         if self._store is None:
             raise TypeError(f"collection {self.name!r} was made outside a store: read-only")
         return self._store
-
-    def delete(self, key: Any) -> Record | None:
-        """Remove the record with this key; the record removed, or None when there was none."""
-        store = self._owner()
-        old = self.get(key)
-        stamp = store.backend.delete(self.space, key, store.base(self))
-        if stamp is None:
-            store.refresh()
-            return None
-        store.wrote(self, stamp, key, None)
-        return old
 
     def _apply(self, key: Any, record: Record | None) -> None:
         """Take a write the backend has stored (this process's or another's; None: deleted)."""
