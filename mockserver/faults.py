@@ -209,7 +209,6 @@ class FaultRules:
                 raise BadRequest(f"latency_ms: max ({high}) is below min ({low})")
             bounds = (low, high)
         method = definition.get("method")
-        made: list[Rule] = []
 
         def append(kept: Record) -> Record:
             rule = Rule(
@@ -224,11 +223,10 @@ class FaultRules:
                 ttl=definition.get("ttl"),
                 created=self.clock(),
             )
-            made.append(rule)
             return {**kept, "next": kept["next"] + 1, "rules": [*kept["rules"], rule.stored()]}
 
-        self._collection().update(_RULES, append)
-        return made[-1]  # a backend may run ``append`` again after a lost race: the last counts
+        # As stored: a backend may run ``append`` again after a lost race, with another id.
+        return Rule.restored(self._collection().update(_RULES, append)["rules"][-1])
 
     def list(self) -> list[Rule]:
         """The rules in force; the expired ones are dropped."""
