@@ -29,7 +29,7 @@ from mockserver import MockServer, Settings
 from mockserver.testing import RedisServer
 
 from .inprocess import cpu_us
-from .load import Load, Result, run_wrk
+from .load import Call, Load, Result, run_wrk
 from .mix import mix_for
 from .recorded import mock_url
 from .report import machine
@@ -107,8 +107,7 @@ def measure_read_throughput(load: Load, tools: Tools, work: Path) -> list[Backen
     requests per second of each HAPI Hub read."""
     if shutil.which("wrk") is None:
         return []
-    with TestClient(MockServer(Settings()).app) as client:
-        calls = [c for c in mix_for(API, client) if c.method == "GET"]
+    calls = _reads()
     folder = work / "state-throughput"
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
@@ -140,8 +139,7 @@ def measure_workers(load: Load, tools: Tools, work: Path) -> list[Workers]:
     against Prism mocking the same spec (one process: Node serves on one core)."""
     if shutil.which("wrk") is None:
         return []
-    with TestClient(MockServer(Settings()).app) as client:
-        calls = [c for c in mix_for(API, client) if c.method == "GET"]
+    calls = _reads()
     results: dict[int, list[Result]] = {}
     for workers in (1, 2):
         state = work / f"state-workers-{workers}"
@@ -160,6 +158,12 @@ def measure_workers(load: Load, tools: Tools, work: Path) -> list[Workers]:
         Workers(call.name, one, two, other)
         for call, one, two, other in zip(calls, results[1], results[2], prism, strict=True)
     ]
+
+
+def _reads() -> list[Call]:
+    """HAPI Hub's reads in the mix (the list and a single session)."""
+    with TestClient(MockServer(Settings()).app) as client:
+        return [c for c in mix_for(API, client) if c.method == "GET"]
 
 
 def measure_start(size: int, tools: Tools, work: Path) -> Started:
