@@ -7,6 +7,9 @@ not a power cut between checkpoints, which a mock can afford. Every write is one
 ``BEGIN IMMEDIATE`` transaction, so read-modify-writes from several processes queue for the
 file's one write lock instead of racing; a writer waits up to :data:`BUSY_TIMEOUT` for it.
 
+Whether anything was written since a request's last look is read from the file's
+:class:`~mockserver.state.beacon.Beacon`, not asked of SQLite.
+
 Records are stored as JSON (:func:`~mockserver.encoding.json_bytes`, any integer size) keyed by
 their key's JSON, so an integer key comes back an integer.
 """
@@ -26,6 +29,7 @@ import orjson
 from ..encoding import json_bytes
 from ..errors import StateError
 from . import Base, Change, Changes, Direct, Record, Seeding, SpaceState
+from .beacon import Beacon
 from .queue import Entry, LogQueue
 
 __all__ = ["BUSY_TIMEOUT", "SQLiteBackend"]
@@ -81,6 +85,7 @@ class SQLiteBackend(Direct):
             self._db = sqlite3.connect(
                 path, timeout=BUSY_TIMEOUT, isolation_level=None, check_same_thread=False
             )
+            self._beacon = Beacon(path.with_name(f"{path.name}-stamp"))
             with self._errors():
                 self._db.execute("PRAGMA journal_mode=WAL")
                 self._db.execute("PRAGMA synchronous=NORMAL")
@@ -91,6 +96,8 @@ class SQLiteBackend(Direct):
                     if self._one("SELECT 1 FROM sqlite_master WHERE name = 'logs'"):
                         for statement in _LEGACY_LOGS:
                             self._db.execute(statement)
+                    # Whatever a process killed mid-write left in it.
+                    self._beacon.write(int(self._one("SELECT value FROM stamp")[0]))
         except OSError as exc:
             raise StateError(str(path), f"cannot create the state file: {exc}") from None
         except sqlite3.Error as exc:
@@ -113,10 +120,10 @@ class SQLiteBackend(Direct):
             return "reseeded"
 
     def stamp(self) -> int:
-        with self._errors():
-            row = self._one("SELECT value FROM stamp")
-        assert row is not None
-        return int(row[0])
+        try:
+            return self._beacon.read()
+        except ValueError:  # closed
+            raise StateError(str(self.path), "the state file is closed") from None
 
     def changes(self, since: int) -> Changes:
         with self._read():
@@ -223,6 +230,7 @@ class SQLiteBackend(Direct):
         self._logs.close()
         with self._lock:
             self._db.close()
+            self._beacon.close()
 
     # -- the queued log entries ----------------------------------------------------------------
 
@@ -267,7 +275,9 @@ class SQLiteBackend(Direct):
         return self._db.execute(sql, args).fetchone()
 
     def _advance(self, by: int = 1) -> int:
-        return int(self._one("UPDATE stamp SET value = value + ? RETURNING value", by)[0])
+        stamp = int(self._one("UPDATE stamp SET value = value + ? RETURNING value", by)[0])
+        self._beacon.write(stamp)
+        return stamp
 
     def _current(self, space: str, key: Any, base: Base) -> Record | None:
         row = self._one("SELECT body FROM records WHERE space = ? AND key = ?", space, _key(key))
@@ -344,9 +354,11 @@ class SQLiteBackend(Direct):
         """One write transaction, holding the file's write lock from its first statement."""
         with self._errors():
             self._db.execute("BEGIN IMMEDIATE")
+            before = self._beacon.read()  # the last commit's: writers set it under this lock
             try:
                 yield
             except BaseException:
+                self._beacon.write(before)
                 self._db.execute("ROLLBACK")
                 raise
             self._db.execute("COMMIT")
