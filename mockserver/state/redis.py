@@ -77,7 +77,7 @@ class RedisBackend:
         self.url = f"{self.where}?prefix={self.prefix}"
         # An asyncio client's connections belong to the loop that made them.
         self._loops: dict[asyncio.AbstractEventLoop, _LoopClient] = {}
-        self._logs = LogQueue(self._write_entries)
+        self._logs = LogQueue(self._write_entries, self._awrite_entries)
         self.stamp()  # reach it now: an unreachable Redis stops start-up, naming it
 
     # -- the interface -------------------------------------------------------------------------
@@ -235,12 +235,19 @@ class RedisBackend:
         return StateError(self.where, f"{space} {key!r} kept changing under {MAX_RETRIES} updates")
 
     def _write_entries(self, queued: Sequence[Entry]) -> None:
-        """One round trip for the batch; exact trimming, so a log holds its documented size."""
         with self._errors():
-            pipeline = self._sync.client.pipeline(transaction=False)
-            for log, body, limit in queued:
-                pipeline.xadd(self._log(log), {"e": body}, maxlen=limit, approximate=False)
-            pipeline.execute()
+            self._entries_pipeline(self._sync.client, queued).execute()
+
+    async def _awrite_entries(self, queued: Sequence[Entry]) -> None:
+        with self._errors():
+            await self._entries_pipeline(self._on_loop().client, queued).execute()
+
+    def _entries_pipeline(self, client: Any, queued: Sequence[Entry]) -> Any:
+        """One round trip for the batch; exact trimming, so a log holds its documented size."""
+        pipeline = client.pipeline(transaction=False)
+        for log, body, limit in queued:
+            pipeline.xadd(self._log(log), {"e": body}, maxlen=limit, approximate=False)
+        return pipeline
 
     def _log(self, log: str) -> str:
         return f"{self.prefix}:log:{log}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ from mockserver import MockServer
 from mockserver.cli import main
 from mockserver.config import Settings
 from mockserver.errors import StateError
-from mockserver.state import open_backend
+from mockserver.state import open_backend, queue
 from mockserver.state.redis import FreshReads, RedisBackend
 from mockserver.store import Store
 from mockserver.testing import RedisServer
@@ -78,22 +79,30 @@ def test_a_request_reaches_redis_through_the_asyncio_client_only(
     redis_server: RedisServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """No request holds its worker's event loop for a Redis round trip: reads, writes, spent
-    tokens, namespaces and rule counters all go through redis-py's asyncio client. Here the
-    synchronous client refuses to run on an event loop; the admin API (a worker thread) and
-    start-up may use it."""
-    server = MockServer(Settings(state=redis_server.url()))
+    tokens, namespaces, rule counters and the journal's batches all go through redis-py's
+    asyncio client. Here the synchronous client refuses to run on an event loop; the admin API
+    (a worker thread) and start-up may use it."""
+    state = redis_server.url()
+    server = MockServer(Settings(state=state))
     blocking: list[str] = []
-    synchronous = redis.Redis.execute_command
 
-    def refused_on_a_loop(client: redis.Redis, *args: Any, **options: Any) -> Any:
-        try:
-            asyncio.get_running_loop()
-        except RuntimeError:
-            return synchronous(client, *args, **options)
-        blocking.append(" ".join(str(a) for a in args[:2]))
-        raise AssertionError("the synchronous Redis client on the event loop")
+    def refused_on_a_loop(synchronous: Callable[..., Any]) -> Callable[..., Any]:
+        def refusing(client: Any, *args: Any, **options: Any) -> Any:
+            try:
+                asyncio.get_running_loop()
+            except RuntimeError:
+                return synchronous(client, *args, **options)
+            blocking.append(" ".join(str(a) for a in args[:2]) or synchronous.__name__)
+            raise AssertionError("the synchronous Redis client on the event loop")
 
-    monkeypatch.setattr(redis.Redis, "execute_command", refused_on_a_loop)
+        return refusing
+
+    monkeypatch.setattr(
+        redis.Redis, "execute_command", refused_on_a_loop(redis.Redis.execute_command)
+    )
+    monkeypatch.setattr(
+        redis.client.Pipeline, "execute", refused_on_a_loop(redis.client.Pipeline.execute)
+    )
     with TestClient(server.app) as client:
         # TWIN: a login, a refresh (the refresh token spent), a session renamed.
         demo = {"email": "demo@twin.example", "password": "demo-password"}
@@ -118,7 +127,14 @@ def test_a_request_reaches_redis_through_the_asyncio_client_only(
         assert client.post("/__admin/rules", json=rule).status_code == 201
         answered = [client.get(SESSIONS, headers=DOCTOR_TOKEN).status_code for _ in range(4)]
         assert answered == [200, 503, 200, 503]
+        elsewhere = open_backend(state)
+        for _ in range(100):  # the journal's batches, written by the loop's task meanwhile
+            if len(elsewhere.entries("journal", 100)) == 10:
+                break
+            time.sleep(queue.FLUSH_INTERVAL)
+        assert len(elsewhere.entries("journal", 100)) == 10  # TWIN 4, HAPI Hub 6
     assert blocking == []
+    elsewhere.close()
 
 
 def test_a_stopping_server_closes_its_loop_s_connections(redis_server: RedisServer) -> None:
