@@ -11,7 +11,7 @@ by a thread of their own. A thread waking every interval while the loop is busy 
 request: for the :func:`sys.getswitchinterval` it then waits for the GIL, each release of the
 GIL by the loop (every SQLite call, every socket send) wakes it in vain, two context switches
 each. Measured with a thread that writes nothing: 4,500 context switches a second and a stamp
-read four times as slow. Callers without a running loop (the CLI, a script) get the thread.
+read three and a half times as slow. Callers without a running loop (the CLI, a script) get the thread.
 A backend whose writes wait on the network (Redis) gives an ``awrite`` the task awaits, so a
 slow or unreachable server holds that write, never the loop.
 """
@@ -70,6 +70,14 @@ class LogQueue:
         except StateError as exc:
             _lost(exc)
 
+    def close(self) -> None:
+        """Write what is left and stop writing on a schedule."""
+        self._closing.set()
+        if isinstance(self._flusher, threading.Thread):
+            self._flusher.join()
+        with contextlib.suppress(StateError):
+            self.flush()
+
     async def _awrite_queued(self) -> None:
         if self._awrite is None:
             self.write_queued()
@@ -83,14 +91,6 @@ class LogQueue:
         with self._lock:
             queued, self._queue = self._queue, []
         return queued
-
-    def close(self) -> None:
-        """Write what is left and stop writing on a schedule."""
-        self._closing.set()
-        if isinstance(self._flusher, threading.Thread):
-            self._flusher.join()
-        with contextlib.suppress(StateError):
-            self.flush()
 
     def _flushing(self) -> bool:
         """Whether a flusher will write what is queued: a loop that ended took its task."""
