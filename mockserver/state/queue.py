@@ -11,9 +11,9 @@ by a thread of their own. A thread waking every interval while the loop is busy 
 request: for the :func:`sys.getswitchinterval` it then waits for the GIL, each release of the
 GIL by the loop (every SQLite call, every socket send) wakes it in vain, two context switches
 each. Measured with a thread that writes nothing: 4,500 context switches a second and a stamp
-read three and a half times as slow. Callers without a running loop (the CLI, a script) get the thread.
-A backend whose writes wait on the network (Redis) gives an ``awrite`` the task awaits, so a
-slow or unreachable server holds that write, never the loop.
+read three and a half times as slow. Callers without a running loop (the CLI, a script) get
+the thread. A backend whose writes wait on the network (Redis) gives an ``awrite`` the task
+awaits, so a slow or unreachable server holds that write, never the loop.
 """
 
 from __future__ import annotations
