@@ -119,8 +119,6 @@ class LogQueue:
     def _flush_often(self) -> None:
         while not self._closing.wait(FLUSH_INTERVAL):
             self.write_queued()
-        with contextlib.suppress(StateError):
-            self.flush()
 
 
 def _lost(exc: StateError) -> None:
