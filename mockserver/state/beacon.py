@@ -31,7 +31,6 @@ class Beacon:
     """The stamp of a state file, shared through ``path`` (made if missing)."""
 
     def __init__(self, path: Path) -> None:
-        self.path = path
         descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
             if os.fstat(descriptor).st_size < _STAMP.size:
