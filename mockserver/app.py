@@ -120,9 +120,9 @@ class MockServer:
 
     async def stop(self) -> None:
         """What the server does as it stops (its ASGI lifespan's shutdown): the journal entries
-        still queued are written, since they wait up to 50 ms to go out together (a process
-        without a loop ends without waiting for the thread that writes them); then the loop's
-        connections to the state are closed."""
+        still queued (they wait up to 50 ms to go out together) are written while the loop's
+        connections to the state are open, so none is left for a client about to close;
+        then those connections are closed."""
         await run_in_threadpool(self.control.backend.flush)
         await self.control.backend.aclose()
 

@@ -178,8 +178,7 @@ class Backend(Protocol):
 
     def flush(self) -> None:
         """Write the log entries still queued, now: the server calls it as it stops, before
-        it closes the loop's connections, since entries wait up to 50 ms to go out together.
-        Never raises (as :meth:`append`)."""
+        it closes the loop's connections. Never raises (as :meth:`append`)."""
         ...
 
     def close(self) -> None: ...

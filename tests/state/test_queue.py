@@ -21,8 +21,9 @@ from tests.state.conftest import DOCTOR_TOKEN, SESSIONS
 def test_a_stopping_server_writes_the_entries_still_queued(
     shared_state: str, monkeypatch: pytest.MonkeyPatch, watching: bool
 ) -> None:
-    """The thread writing entries waits an hour here: only the server's shutdown (its ASGI
-    lifespan, which every worker process runs as it stops) can have written them."""
+    """Entries wait an hour here to be written on schedule: only the server's stopping can
+    have written them (its ASGI lifespan, which every worker process runs as it stops, and
+    the loop's task as the loop ends)."""
     monkeypatch.setattr(queue, "FLUSH_INTERVAL", 3600.0)
     settings = Settings(state=shared_state)
     server = Reloading(settings) if watching else MockServer(settings)
